@@ -1,0 +1,40 @@
+# genlab: the two commands of the README, and the steps they are made of.
+#   make test       set up, lint, unit tests, every notebook in quick mode (on copies)
+#   make reproduce  set up, every notebook in full mode in order (outputs saved in place)
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+
+.PHONY: test reproduce install lint unit smoke benchmarks clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks notebooks
+
+unit: install
+	$(PY) -m pytest -m "not notebooks"
+
+smoke: install
+	$(PY) -m genlab.notebooks quick
+
+test: lint
+	$(PY) -m pytest
+
+reproduce: install
+	$(PY) -m genlab.notebooks full
+
+benchmarks: install
+	$(PY) benchmarks/manifold_decode.py
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

@@ -1,0 +1,238 @@
+"""Training animations: record frames during ``fit`` and write them as GIF or MP4.
+
+A frame is whatever image a function you pass returns (a manifold, a latent scatter
+rendered to an array, a grid of samples from fixed noise), or a dict of such images
+(e.g. one manifold per label, each becoming its own GIF). Frames are recorded on a
+schedule that is dense early, when the model changes fastest, and sparse later, so the
+animation shows the first steps of learning without costing minutes of training.
+
+GIFs are written with Pillow (always available). MP4 needs an ffmpeg binary, taken from
+``PATH`` or from the ``imageio-ffmpeg`` wheel; without one, MP4 is skipped with a
+message and the GIF still works.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from genlab import io, validate
+
+README_GIF_BYTES = 3 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FrameSchedule:
+    """Record every ``dense_every`` steps up to ``dense_until``, then every ``sparse_every``.
+
+    Step 0 (before any training) is always recorded, so the animation starts from noise.
+    """
+
+    dense_until: int = 100
+    dense_every: int = 1
+    sparse_every: int = 10
+
+    def __post_init__(self):
+        validate.non_negative_int(self.dense_until, "dense_until")
+        validate.positive_int(self.dense_every, "dense_every")
+        validate.positive_int(self.sparse_every, "sparse_every")
+
+    def records(self, step: int) -> bool:
+        step = validate.non_negative_int(step, "step")
+        if step <= self.dense_until:
+            return step % self.dense_every == 0
+        return (step - self.dense_until) % self.sparse_every == 0
+
+    def steps(self, total_steps: int) -> list[int]:
+        """The steps in ``0..total_steps`` that get a frame (to plan the cost ahead)."""
+        total_steps = validate.non_negative_int(total_steps, "total_steps")
+        return [s for s in range(total_steps + 1) if self.records(s)]
+
+
+def _as_frame(image, name: str) -> np.ndarray:
+    array = validate.to_numpy(image, name).astype(np.float32)
+    if array.ndim == 3 and array.shape[-1] in (1, 3):
+        array = array[..., 0] if array.shape[-1] == 1 else array
+    if array.ndim not in (2, 3) or array.size == 0:
+        raise ValueError(f"{name} must be an image (H, W) or (H, W, 3), got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    if array.min() < -1e-6 or array.max() > 1 + 1e-6:
+        raise ValueError(f"{name} must lie in [0, 1], got [{array.min():.3f}, {array.max():.3f}]")
+    return np.clip(array, 0.0, 1.0)
+
+
+try:
+    import keras
+
+    _CallbackBase = keras.callbacks.Callback
+except ImportError:  # pragma: no cover - keras is a hard dependency of the package
+    _CallbackBase = object
+
+
+class FrameRecorder(_CallbackBase):
+    """A Keras callback that calls ``make_frame(step)`` on the schedule and keeps the frames.
+
+    ``step`` counts training batches across epochs (0 = before the first batch).
+    ``frames`` maps a key to its list of images (the key is ``None`` when ``make_frame``
+    returns a single image), ``steps`` lists the recorded steps, and ``seconds`` is the
+    time spent drawing frames, so its cost against training can be reported.
+    """
+
+    def __init__(self, make_frame: Callable[[int], object], schedule: FrameSchedule | None = None,
+                 max_frames: int | None = None):
+        super().__init__()
+        if not callable(make_frame):
+            raise ValueError("make_frame must be a function step -> image (or dict of images)")
+        self.make_frame = make_frame
+        self.schedule = schedule or FrameSchedule()
+        self.max_frames = None if max_frames is None else validate.positive_int(max_frames,
+                                                                                "max_frames")
+        self.frames: dict[object, list[np.ndarray]] = {}
+        self.steps: list[int] = []
+        self.seconds = 0.0
+        self.step = 0
+
+    def record(self, step: int) -> None:
+        if self.max_frames is not None and len(self.steps) >= self.max_frames:
+            return
+        start = time.perf_counter()
+        result = self.make_frame(step)
+        items = result.items() if isinstance(result, Mapping) else [(None, result)]
+        for key, image in items:
+            self.frames.setdefault(key, []).append(_as_frame(image, f"frame {key} at step {step}"))
+        self.steps.append(step)
+        self.seconds += time.perf_counter() - start
+
+    def titles(self, template: str = "batch {step}", key: object = None) -> list[str]:
+        """One title per recorded frame, e.g. ``"Label {key} · batch {step}"``."""
+        if key not in self.frames:
+            raise ValueError(f"no frames recorded under key {key!r}; keys: {list(self.frames)}")
+        return [template.format(key=key, step=step) for step in self.steps]
+
+    def on_train_begin(self, logs=None):
+        if not self.steps:
+            self.record(0)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        if self.schedule.records(self.step):
+            self.record(self.step)
+
+
+def _font(size: int):
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow < 10.1 has only the small bitmap font
+        return ImageFont.load_default()
+
+
+def titled_frame(image, title: str | None = None, scale: int = 1) -> Image.Image:
+    """A frame as an 8-bit Pillow image, enlarged ``scale`` times, with a title band on top."""
+    array = _as_frame(image, "image")
+    scale = validate.positive_int(scale, "scale")
+    pixels = np.round(array * 255).astype(np.uint8)
+    mode = "L" if pixels.ndim == 2 else "RGB"
+    picture = Image.fromarray(pixels, mode=mode)
+    if scale > 1:
+        picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
+    if not title:
+        return picture
+    band = max(16, picture.width // 18)
+    canvas = Image.new(mode, (picture.width, picture.height + band), color=255 if mode == "L"
+                       else (255, 255, 255))
+    canvas.paste(picture, (0, band))
+    draw = ImageDraw.Draw(canvas)
+    draw.text((4, band // 2), title, fill=0 if mode == "L" else (0, 0, 0),
+              font=_font(int(band * 0.7)), anchor="lm")
+    return canvas
+
+
+def _pictures(frames: Sequence, titles: Sequence[str] | None, scale: int) -> list[Image.Image]:
+    if len(frames) == 0:
+        raise ValueError("no frames to write: record at least one frame first")
+    if titles is not None and len(titles) != len(frames):
+        raise ValueError(f"got {len(titles)} titles for {len(frames)} frames")
+    pictures = [titled_frame(f, None if titles is None else titles[i], scale)
+                for i, f in enumerate(frames)]
+    if len({p.size for p in pictures}) != 1:
+        raise ValueError("all frames must have the same size")
+    return pictures
+
+
+def save_gif(frames: Sequence, path: str | os.PathLike, titles: Sequence[str] | None = None,
+             frame_ms: int = 80, last_frame_ms: int = 1500, scale: int = 1) -> Path:
+    """Write frames as a looping GIF (Pillow); the last frame lingers so it can be read."""
+    frame_ms = validate.positive_int(frame_ms, "frame_ms")
+    last_frame_ms = validate.positive_int(last_frame_ms, "last_frame_ms")
+    pictures = _pictures(frames, titles, scale)
+    durations = [frame_ms] * (len(pictures) - 1) + [last_frame_ms]
+    target = Path(path)
+    if target.suffix.lower() != ".gif":
+        raise ValueError(f"save_gif writes .gif files, got {target.name}")
+    with io.atomic_path(target) as tmp:
+        pictures[0].save(tmp, format="GIF", save_all=True, append_images=pictures[1:],
+                         duration=durations, loop=0, optimize=False, disposal=1)
+    size = target.stat().st_size
+    if size > README_GIF_BYTES:
+        warnings.warn(
+            f"{target.name} is {size / 2**20:.1f} MB, more than a README should embed; "
+            "record fewer frames or a smaller grid",
+            stacklevel=2,
+        )
+    return target
+
+
+def ffmpeg_binary() -> str | None:
+    """The ffmpeg executable: ``PATH`` first, then the one inside the imageio-ffmpeg wheel."""
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError, OSError):
+        return None
+
+
+def save_mp4(frames: Sequence, path: str | os.PathLike, titles: Sequence[str] | None = None,
+             fps: int = 12, scale: int = 2) -> Path | None:
+    """Write frames as an H.264 MP4 through ffmpeg-python; ``None`` if there is no ffmpeg."""
+    fps = validate.positive_int(fps, "fps")
+    target = Path(path)
+    if target.suffix.lower() != ".mp4":
+        raise ValueError(f"save_mp4 writes .mp4 files, got {target.name}")
+    binary = ffmpeg_binary()
+    if binary is None:
+        print(f"No ffmpeg binary found (PATH or imageio-ffmpeg): skipped {target.name}; "
+              "the GIF has the same frames.")
+        return None
+    import ffmpeg
+
+    pictures = [p.convert("RGB") for p in _pictures(frames, titles, scale)]
+    width, height = pictures[0].size
+    width, height = width - width % 2, height - height % 2  # yuv420p needs even sizes
+    data = b"".join(np.asarray(p)[:height, :width].tobytes() for p in pictures)
+    with io.atomic_path(target) as tmp:
+        process = (
+            ffmpeg.input("pipe:", format="rawvideo", pix_fmt="rgb24", s=f"{width}x{height}",
+                         framerate=fps)
+            .output(str(tmp), vcodec="libx264", pix_fmt="yuv420p", movflags="faststart",
+                    loglevel="error")
+            .overwrite_output()
+        )
+        try:
+            process.run(cmd=binary, input=data, capture_stdout=True, capture_stderr=True)
+        except ffmpeg.Error as err:
+            message = err.stderr.decode(errors="replace").strip()[-300:]
+            raise RuntimeError(f"ffmpeg failed to write {target.name}: {message}") from None
+    return target

@@ -1,0 +1,118 @@
+"""Execute the series' notebooks: quick mode on copies (tests, CI) or full mode in place.
+
+    python -m genlab.notebooks quick            # every notebook, GENLAB_QUICK=1, on copies
+    python -m genlab.notebooks full             # every notebook in order, outputs saved in place
+    python -m genlab.notebooks quick 02_vae     # just one
+
+Quick mode copies each notebook into ``build/quick/notebooks/`` (or ``GENLAB_OUT``) and
+runs the copy, so the committed full-mode outputs and figures are never touched. Both
+modes run the notebooks in name order, because later notebooks load the models that
+earlier ones saved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from genlab import paths
+
+MODES = ("quick", "full")
+
+
+def list_notebooks(root: Path | None = None) -> list[Path]:
+    folder = (root or paths.repo_root()) / "notebooks"
+    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+
+
+def select(names: Sequence[str], available: Sequence[Path]) -> list[Path]:
+    if not names:
+        return list(available)
+    by_stem = {p.stem: p for p in available}
+    unknown = [n for n in names if Path(n).stem not in by_stem]
+    if unknown:
+        raise ValueError(f"unknown notebooks {unknown}; choose from {sorted(by_stem)}")
+    return [by_stem[Path(n).stem] for n in names]
+
+
+@contextmanager
+def _environment(**values: str):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def execute(notebook: Path, mode: str, out_root: Path | None = None,
+            timeout: int = 3600) -> float:
+    """Run one notebook; returns its wall-clock seconds. Raises if a cell fails."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    notebook = Path(notebook).resolve()
+    if not notebook.is_file():
+        raise FileNotFoundError(f"{notebook} does not exist")
+    if mode == "quick":
+        out_root = Path(out_root or paths.repo_root() / "build" / "quick").resolve()
+        target = out_root / "notebooks" / notebook.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(notebook, target)
+        env = {"GENLAB_QUICK": "1", "GENLAB_OUT": str(out_root)}
+    else:
+        target = notebook
+        env = {"GENLAB_QUICK": "0"}
+        if out_root is not None:
+            env["GENLAB_OUT"] = str(Path(out_root).resolve())
+    nb = nbformat.read(target, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(target.parent)}})
+    start = time.perf_counter()
+    with _environment(**env):
+        try:
+            client.execute()
+        except Exception:
+            if mode == "quick":
+                nbformat.write(nb, target)  # the copy shows where it failed
+            raise  # a failed full run keeps the committed outputs untouched
+    nbformat.write(nb, target)
+    return time.perf_counter() - start
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=MODES)
+    parser.add_argument("names", nargs="*", help="notebook stems, e.g. 02_vae (default: all)")
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    args = parser.parse_args(argv)
+    notebooks = select(args.names, list_notebooks())
+    if not notebooks:
+        print(f"No notebooks in {paths.repo_root() / 'notebooks'} yet: nothing to run.")
+        return 0
+    times: dict[str, float] = {}
+    for notebook in notebooks:
+        print(f"[{args.mode}] running {notebook.name} ...", flush=True)
+        times[notebook.stem] = execute(notebook, args.mode, timeout=args.timeout)
+        print(f"[{args.mode}] {notebook.name}: {times[notebook.stem]:.0f} s", flush=True)
+    print("\nPer-notebook wall-clock time:")
+    for stem, seconds in times.items():
+        print(f"  {stem:<20} {seconds / 60:6.1f} min")
+    print(f"  {'total':<20} {sum(times.values()) / 60:6.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Figures of digits, losses and latent codes, and ``save_fig`` for every one of them.
+
+Call ``save_fig(name)`` before ``plt.show()``: every figure the README uses is then a
+file that a notebook wrote, in ``figs/<notebook>/<name>.png`` at a fixed dpi.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib.pyplot as plt  # without a display matplotlib falls back to Agg: files still save
+import numpy as np
+
+from genlab import io, paths, tiles, validate
+
+DPI = 120
+DIGIT_COLORS = "tab10"
+
+
+def set_style() -> None:
+    """The series' look: seaborn's white grid, readable font sizes."""
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook")
+    plt.rcParams["image.interpolation"] = "nearest"
+
+
+def _cmap(invert: bool) -> str:
+    return "gray_r" if invert else "gray"
+
+
+def digit_rows(rows: Sequence, row_titles: Sequence[str] | None = None, invert: bool = False,
+               title: str | None = None, scale: float = 0.9):
+    """Several rows of the same number of digits, e.g. originals over reconstructions."""
+    if len(rows) == 0:
+        raise ValueError("digit_rows needs at least one row of digits")
+    checked = [validate.images(row, f"rows[{i}]") for i, row in enumerate(rows)]
+    width = checked[0].shape[0]
+    if any(row.shape[0] != width for row in checked):
+        raise ValueError(
+            f"every row must hold the same number of digits, got {[r.shape[0] for r in checked]}"
+        )
+    if row_titles is not None and len(row_titles) != len(checked):
+        raise ValueError(f"got {len(row_titles)} row titles for {len(checked)} rows")
+    fig, axes = plt.subplots(len(checked), 1, figsize=(scale * width, scale * len(checked) + 0.4),
+                             squeeze=False)
+    for i, (ax, row) in enumerate(zip(axes[:, 0], checked, strict=True)):
+        ax.imshow(tiles.tile(row, 1, width), cmap=_cmap(invert), vmin=0, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        if row_titles is not None:
+            ax.set_ylabel(row_titles[i], rotation=0, ha="right", va="center")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def digit_grid(images, ncols: int, row_labels: Sequence | None = None,
+               col_labels: Sequence | None = None, invert: bool = False,
+               title: str | None = None, scale: float = 0.6):
+    """A grid of digits, row-major, with optional labels for rows and columns."""
+    digits = validate.images(images, "images")
+    ncols = validate.positive_int(ncols, "ncols")
+    if digits.shape[0] % ncols:
+        raise ValueError(f"{digits.shape[0]} digits do not fill rows of {ncols}")
+    nrows = digits.shape[0] // ncols
+    if row_labels is not None and len(row_labels) != nrows:
+        raise ValueError(f"got {len(row_labels)} row labels for {nrows} rows")
+    if col_labels is not None and len(col_labels) != ncols:
+        raise ValueError(f"got {len(col_labels)} column labels for {ncols} columns")
+    fig, ax = plt.subplots(figsize=(scale * ncols + 0.8, scale * nrows + 0.6))
+    ax.imshow(tiles.tile(digits, nrows, ncols), cmap=_cmap(invert), vmin=0, vmax=1)
+    ax.grid(False)
+    ax.set_xticks([28 * j + 13.5 for j in range(ncols)] if col_labels is not None else [])
+    ax.set_yticks([28 * i + 13.5 for i in range(nrows)] if row_labels is not None else [])
+    if col_labels is not None:
+        ax.set_xticklabels([str(c) for c in col_labels])
+        ax.xaxis.tick_top()
+    if row_labels is not None:
+        ax.set_yticklabels([str(r) for r in row_labels])
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def _history_dict(history) -> dict[str, list[float]]:
+    logs = getattr(history, "history", history)
+    if not isinstance(logs, Mapping) or not logs:
+        raise ValueError("loss_curves needs a Keras History or a non-empty dict of metric lists")
+    lengths = {len(v) for v in logs.values()}
+    if 0 in lengths:
+        raise ValueError("the history holds an empty metric list: did fit() run any epoch?")
+    return {str(k): [float(x) for x in v] for k, v in logs.items()}
+
+
+def loss_curves(history, keys: Sequence[str] | None = None, title: str | None = None):
+    """One panel per loss from a Keras ``History``; ``val_<name>`` joins its panel."""
+    logs = _history_dict(history)
+    names = list(keys) if keys is not None else [k for k in logs if not k.startswith("val_")]
+    unknown = [k for k in names if k not in logs]
+    if unknown:
+        raise ValueError(f"no such keys in the history: {unknown}; it has {sorted(logs)}")
+    fig, axes = plt.subplots(1, len(names), figsize=(3.6 * len(names), 3.0), squeeze=False)
+    for ax, name in zip(axes[0], names, strict=True):
+        epochs = np.arange(1, len(logs[name]) + 1)
+        ax.plot(epochs, logs[name], marker="o", ms=3, label="train")
+        if f"val_{name}" in logs:
+            ax.plot(epochs, logs[f"val_{name}"], marker="o", ms=3, label="validation")
+            ax.legend()
+        ax.set_title(name)
+        ax.set_xlabel("epoch")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def latent_scatter(codes, labels, limit: float = 4.0, title: str | None = None, ax=None,
+                   point_size: float = 2.0):
+    """2-D latent codes coloured by digit, with fixed axis limits ``[-limit, limit]``.
+
+    Fixed limits make successive frames of a training animation line up.
+    """
+    z = validate.to_numpy(codes, "codes").astype(np.float32)
+    if z.ndim != 2 or z.shape[1] != 2 or z.shape[0] == 0:
+        raise ValueError(f"codes must have shape (N, 2) with N > 0, got {z.shape}")
+    if not np.all(np.isfinite(z)):
+        raise ValueError("codes contain NaN or infinite values")
+    digit = validate.labels(labels, "labels", length=z.shape[0])
+    if not limit > 0:
+        raise ValueError(f"limit must be positive, got {limit}")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.5, 5))
+    else:
+        fig = ax.figure
+    colors = plt.get_cmap(DIGIT_COLORS)
+    for d in range(validate.NUM_CLASSES):
+        mask = digit == d
+        if mask.any():
+            ax.scatter(z[mask, 0], z[mask, 1], s=point_size, color=colors(d), label=str(d),
+                       rasterized=True)
+    ax.set_xlim(-limit, limit)
+    ax.set_ylim(-limit, limit)
+    ax.set_aspect("equal")
+    ax.set_xlabel("z[0]")
+    ax.set_ylabel("z[1]")
+    ax.legend(title="digit", markerscale=4, loc="center left", bbox_to_anchor=(1.0, 0.5),
+              frameon=False)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def save_fig(name: str, fig=None, notebook: str | None = None, dpi: int = DPI) -> Path:
+    """Write ``fig`` (default: the current figure) to ``figs/<notebook>/<name>.png``."""
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name:
+        raise ValueError(f"name must be a plain file name such as 'manifold', got {name!r}")
+    stem = name[:-4] if name.endswith(".png") else name
+    figure = fig if fig is not None else plt.gcf()
+    target = paths.figs_dir(notebook) / f"{stem}.png"
+    with io.atomic_path(target) as tmp:
+        figure.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
+    return target

@@ -1,0 +1,34 @@
+"""Assemble many 28 x 28 digits into one image (rows x columns).
+
+One function for every mosaic in the series (manifolds, sample grids, animation
+frames), so they all line up the same way: row-major, top-left first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from genlab import validate
+
+
+def tile(images, nrows: int, ncols: int, pad: int = 0, pad_value: float = 1.0) -> np.ndarray:
+    """Lay ``nrows * ncols`` digits out row by row into a 2-D float32 image."""
+    digits = validate.images(images, "images")[..., 0]
+    nrows = validate.positive_int(nrows, "nrows")
+    ncols = validate.positive_int(ncols, "ncols")
+    pad = validate.non_negative_int(pad, "pad")
+    if digits.shape[0] != nrows * ncols:
+        raise ValueError(
+            f"tile needs exactly nrows * ncols = {nrows * ncols} digits, got {digits.shape[0]}"
+        )
+    size = digits.shape[1]
+    if pad == 0:
+        return digits.reshape(nrows, ncols, size, size).swapaxes(1, 2).reshape(
+            nrows * size, ncols * size
+        )
+    step = size + pad
+    out = np.full((nrows * step - pad, ncols * step - pad), pad_value, dtype=np.float32)
+    for index, digit in enumerate(digits):
+        row, col = divmod(index, ncols)
+        out[row * step : row * step + size, col * step : col * step + size] = digit
+    return out

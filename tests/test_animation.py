@@ -1,0 +1,118 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from genlab import animation
+
+
+def test_schedule_is_dense_early_and_sparse_later():
+    schedule = animation.FrameSchedule(dense_until=100, dense_every=1, sparse_every=10)
+    steps = schedule.steps(300)
+    assert steps[:101] == list(range(101))
+    assert steps[101:] == list(range(110, 301, 10))
+    assert len(steps) == 101 + 20
+    with pytest.raises(ValueError, match="sparse_every"):
+        animation.FrameSchedule(sparse_every=0)
+
+
+def test_recorder_records_on_schedule_during_fit():
+    import keras
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    seen = []
+
+    def make_frame(step):
+        seen.append(step)
+        return {label: np.full((10, 12), label / 10, np.float32) for label in (3, 7)}
+
+    recorder = animation.FrameRecorder(make_frame, animation.FrameSchedule(4, 2, 3))
+    # 10 samples / batch 2 = 5 batches per epoch, 3 epochs = 15 steps
+    model.fit(np.ones((10, 4)), np.ones((10, 1)), batch_size=2, epochs=3, verbose=0,
+              callbacks=[recorder], shuffle=False)
+    assert recorder.steps == [0, 2, 4, 7, 10, 13] == seen
+    assert set(recorder.frames) == {3, 7}
+    assert len(recorder.frames[7]) == 6 and recorder.frames[7][0].shape == (10, 12)
+    assert recorder.seconds > 0
+    assert recorder.titles("Label {key} · batch {step}", key=7)[-1] == "Label 7 · batch 13"
+    with pytest.raises(ValueError, match="no frames recorded under key 5"):
+        recorder.titles(key=5)
+
+
+def test_recorder_respects_max_frames_and_checks_frames():
+    recorder = animation.FrameRecorder(lambda step: np.zeros((5, 5)), max_frames=2)
+    for step in range(5):
+        recorder.record(step)
+    assert recorder.steps == [0, 1]
+    bad = animation.FrameRecorder(lambda step: np.full((5, 5), 2.0))
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        bad.record(0)
+    with pytest.raises(ValueError, match="make_frame must be a function"):
+        animation.FrameRecorder("not callable")
+
+
+def frames(n, size=(40, 40)):
+    rng = np.random.default_rng(0)
+    return [rng.random(size).astype(np.float32) for _ in range(n)]
+
+
+def test_gif_opens_with_pillow_and_has_every_frame(tmp_path):
+    path = animation.save_gif(frames(12), tmp_path / "anim.gif",
+                              titles=[f"Label 7 · batch {i * 10}" for i in range(12)], scale=2)
+    with Image.open(path) as gif:
+        assert gif.format == "GIF"
+        assert gif.n_frames == 12
+        band = max(16, 80 // 18)
+        assert gif.size == (80, 80 + band)
+        gif.seek(11)
+        assert gif.info["duration"] == 1500  # the last frame lingers
+    assert not list(tmp_path.glob(".tmp-*"))
+
+
+def test_gif_of_a_training_sized_manifold_stays_small(tmp_path):
+    """Sixty 420 x 420 manifold frames must fit a README (< 3 MB)."""
+    rng = np.random.default_rng(1)
+    base = (rng.random((420, 420)) > 0.8).astype(np.float32)
+    moving = [np.roll(base, i, axis=1) * 0.9 for i in range(60)]
+    path = animation.save_gif(moving, tmp_path / "manifold.gif",
+                              titles=[f"Label 3 · batch {i}" for i in range(60)])
+    assert path.stat().st_size < animation.README_GIF_BYTES
+
+
+def test_gif_rejects_bad_frames(tmp_path):
+    with pytest.raises(ValueError, match="no frames"):
+        animation.save_gif([], tmp_path / "a.gif")
+    with pytest.raises(ValueError, match="same size"):
+        animation.save_gif([np.zeros((4, 4)), np.zeros((5, 5))], tmp_path / "a.gif")
+    with pytest.raises(ValueError, match="2 titles for 1 frames"):
+        animation.save_gif([np.zeros((4, 4))], tmp_path / "a.gif", titles=["a", "b"])
+    with pytest.raises(ValueError, match=".gif"):
+        animation.save_gif([np.zeros((4, 4))], tmp_path / "a.png")
+    with pytest.raises(ValueError, match="NaN"):
+        animation.save_gif([np.full((4, 4), np.nan)], tmp_path / "a.gif")
+    assert not (tmp_path / "a.gif").exists()
+
+
+def test_titled_frame_draws_the_title():
+    picture = animation.titled_frame(np.ones((60, 200)), "Label 7 · batch 1200")
+    pixels = np.asarray(picture)
+    band = pixels.shape[0] - 60
+    assert band >= 16
+    assert pixels[:band].min() == 0  # dark text on the white band
+    assert pixels[band:].min() == 255  # the image itself is untouched
+
+
+def test_mp4_is_written_with_the_wheel_ffmpeg(tmp_path):
+    assert animation.ffmpeg_binary() is not None
+    path = animation.save_mp4(frames(8, (41, 41)), tmp_path / "anim.mp4", fps=4)
+    data = path.read_bytes()
+    assert len(data) > 500 and b"ftyp" in data[:32]
+
+
+def test_mp4_is_skipped_with_a_message_without_ffmpeg(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(animation, "ffmpeg_binary", lambda: None)
+    assert animation.save_mp4(frames(3), tmp_path / "anim.mp4") is None
+    assert "No ffmpeg binary found" in capsys.readouterr().out
+    assert not (tmp_path / "anim.mp4").exists()
+    gif = animation.save_gif(frames(3), tmp_path / "anim.gif")  # the GIF still works
+    assert gif.is_file()

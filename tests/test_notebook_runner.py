@@ -1,0 +1,66 @@
+"""The runner behind `make test` (quick, on copies) and `make reproduce` (full, in place)."""
+
+import json
+
+import nbformat
+import pytest
+
+from genlab import notebooks, paths
+
+SETUP = """
+import matplotlib.pyplot as plt
+from genlab import paths, plots
+paths.use_notebook("99_probe")
+plt.plot([0, 1], [0, 1])
+path = plots.save_fig("probe")
+print(paths.is_quick(), path)
+"""
+
+
+def probe_notebook(folder):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Probe"), nbformat.v4.new_code_cell(SETUP)]
+    path = folder / "99_probe.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_quick_mode_runs_a_copy_and_writes_outside_figs(tmp_path):
+    source = probe_notebook(tmp_path)
+    committed = source.read_text()
+    out = tmp_path / "quick"
+    seconds = notebooks.execute(source, "quick", out_root=out, timeout=120)
+    assert seconds > 0
+    assert source.read_text() == committed  # the committed notebook is untouched
+    executed = nbformat.read(out / "notebooks" / "99_probe.ipynb", as_version=4)
+    printed = executed.cells[1].outputs[0]["text"]
+    assert printed.startswith("True")
+    assert (out / "figs" / "99_probe" / "probe.png").is_file()
+    assert not (paths.repo_root() / "figs" / "99_probe").exists()
+
+
+def test_failing_full_run_keeps_the_committed_outputs(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("raise RuntimeError('boom')")]
+    path = tmp_path / "98_fail.ipynb"
+    nbformat.write(nb, path)
+    before = json.loads(path.read_text())
+    with pytest.raises(Exception, match="boom"):
+        notebooks.execute(path, "full", out_root=tmp_path / "full", timeout=60)
+    assert json.loads(path.read_text()) == before
+
+
+def test_select_and_errors(tmp_path):
+    available = [tmp_path / "01_a.ipynb", tmp_path / "02_b.ipynb"]
+    assert notebooks.select([], available) == available
+    assert notebooks.select(["02_b"], available) == [available[1]]
+    with pytest.raises(ValueError, match="unknown notebooks"):
+        notebooks.select(["07_x"], available)
+    with pytest.raises(ValueError, match="mode must be one of"):
+        notebooks.execute(available[0], "fast")
+
+
+def test_main_without_notebooks_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(notebooks, "list_notebooks", lambda: [])
+    assert notebooks.main(["full"]) == 0
+    assert "nothing to run" in capsys.readouterr().out

@@ -1,0 +1,107 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from genlab import paths, plots
+
+
+def digits(n, value=0.5):
+    return np.full((n, 28, 28, 1), value, np.float32)
+
+
+def test_digit_rows_draws_each_row(out_dir):
+    fig = plots.digit_rows([digits(8, 0.0), digits(8, 1.0), digits(8, 0.5)],
+                           row_titles=["original", "reconstruction", "noisy"], invert=True)
+    assert len(fig.axes) == 3
+    first = fig.axes[0].images[0].get_array()
+    assert first.shape == (28, 8 * 28)
+    assert fig.axes[1].get_ylabel() == "reconstruction"
+    assert fig.axes[0].images[0].get_cmap().name == "gray_r"
+
+
+def test_digit_rows_rejects_bad_rows():
+    with pytest.raises(ValueError, match="same number of digits"):
+        plots.digit_rows([digits(3), digits(4)])
+    with pytest.raises(ValueError, match="2 row titles for 1 rows"):
+        plots.digit_rows([digits(3)], row_titles=["a", "b"])
+    with pytest.raises(ValueError, match="at least one row"):
+        plots.digit_rows([])
+    with pytest.raises(ValueError, match="rows\\[0\\]"):
+        plots.digit_rows([np.full((3, 28, 28), np.nan)])
+
+
+def test_digit_grid_labels():
+    fig = plots.digit_grid(digits(20), ncols=5, row_labels=list("abcd"), col_labels=range(5))
+    ax = fig.axes[0]
+    assert ax.images[0].get_array().shape == (4 * 28, 5 * 28)
+    assert [t.get_text() for t in ax.get_yticklabels()] == list("abcd")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1", "2", "3", "4"]
+    with pytest.raises(ValueError, match="do not fill rows of 3"):
+        plots.digit_grid(digits(20), ncols=3)
+    with pytest.raises(ValueError, match="row labels"):
+        plots.digit_grid(digits(20), ncols=5, row_labels=["x"])
+
+
+def test_loss_curves_one_panel_per_loss_with_validation():
+    history = {"loss": [3.0, 2.0, 1.5], "kl": [1.0, 0.8, 0.7], "val_loss": [3.1, 2.2, 1.9]}
+    fig = plots.loss_curves(history)
+    assert [ax.get_title() for ax in fig.axes] == ["loss", "kl"]
+    assert len(fig.axes[0].lines) == 2 and len(fig.axes[1].lines) == 1
+    np.testing.assert_array_equal(fig.axes[0].lines[1].get_ydata(), [3.1, 2.2, 1.9])
+
+
+def test_loss_curves_from_a_keras_history():
+    import keras
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    history = model.fit(np.ones((8, 3)), np.ones((8, 1)), epochs=2, verbose=0)
+    fig = plots.loss_curves(history)
+    assert fig.axes[0].get_title() == "loss" and len(fig.axes[0].lines[0].get_xdata()) == 2
+
+
+def test_loss_curves_rejects_bad_history():
+    with pytest.raises(ValueError, match="non-empty dict"):
+        plots.loss_curves({})
+    with pytest.raises(ValueError, match="no such keys"):
+        plots.loss_curves({"loss": [1.0]}, keys=["kl"])
+    with pytest.raises(ValueError, match="empty metric list"):
+        plots.loss_curves({"loss": []})
+
+
+def test_latent_scatter_colours_legend_and_fixed_limits():
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(200, 2)) * 10  # many points fall outside the fixed limits
+    labels = np.arange(200) % 10
+    fig = plots.latent_scatter(z, labels, limit=3.0)
+    ax = fig.axes[0]
+    assert ax.get_xlim() == (-3.0, 3.0) and ax.get_ylim() == (-3.0, 3.0)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [str(d) for d in range(10)]
+    assert len(ax.collections) == 10
+
+
+def test_latent_scatter_rejects_bad_input():
+    with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
+        plots.latent_scatter(np.zeros((5, 3)), np.zeros(5, int))
+    with pytest.raises(ValueError, match="5 entries but 4"):
+        plots.latent_scatter(np.zeros((4, 2)), np.zeros(5, int))
+    with pytest.raises(ValueError, match="NaN"):
+        plots.latent_scatter(np.full((2, 2), np.nan), [0, 1])
+
+
+def test_save_fig_writes_png_into_the_notebook_folder(out_dir):
+    fig = plots.digit_grid(digits(4), ncols=2)
+    path = plots.save_fig("grid", fig)
+    assert path == out_dir / "figs" / "test_notebook" / "grid.png"
+    with Image.open(path) as image:
+        assert image.format == "PNG" and image.width > 50
+    assert not list(path.parent.glob(".tmp-*"))  # no temporary file left behind
+    assert plots.save_fig("grid.png", fig) == path
+    with pytest.raises(ValueError, match="plain file name"):
+        plots.save_fig("sub/grid", fig)
+
+
+def test_save_fig_without_a_notebook_says_what_to_do(monkeypatch):
+    monkeypatch.setattr(paths, "_current_notebook", None)
+    with pytest.raises(ValueError, match="use_notebook"):
+        plots.save_fig("x")
