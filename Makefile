@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: test reproduce install lint unit smoke benchmarks clean
+.PHONY: test reproduce install lint unit smoke benchmarks classifier clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ reproduce: install
 
 benchmarks: install
 	$(PY) benchmarks/manifold_decode.py
+	$(PY) benchmarks/metrics_speed.py
+
+# Retrain the judge classifier behind genlab.metrics (about 8 minutes on 2 CPU cores).
+classifier: install
+	$(PY) -m genlab.classifier
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

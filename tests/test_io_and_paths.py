@@ -20,6 +20,17 @@ def test_atomic_path_keeps_the_old_file_when_the_writer_fails(tmp_path):
     assert list(tmp_path.iterdir()) == [target]  # the temporary file is gone
 
 
+def test_atomic_path_gives_files_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    with io.atomic_path(tmp_path / "fig.png") as tmp:
+        tmp.write_bytes(b"png")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "fig.png").stat().st_mode) == 0o666 & ~mask
+
+
 def test_atomic_path_refuses_an_empty_result(tmp_path):
     target = tmp_path / "fig.png"
     with pytest.raises(OSError, match="empty"), io.atomic_path(target):
