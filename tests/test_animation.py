@@ -116,3 +116,28 @@ def test_mp4_is_skipped_with_a_message_without_ffmpeg(tmp_path, monkeypatch, cap
     assert not (tmp_path / "anim.mp4").exists()
     gif = animation.save_gif(frames(3), tmp_path / "anim.gif")  # the GIF still works
     assert gif.is_file()
+
+
+def test_scatter_frame_puts_each_digit_where_its_code_is():
+    import matplotlib
+
+    codes = np.array([[0.0, 0.0], [-3.9, 3.9], [3.9, -3.9], [10.0, 10.0]])
+    frame = animation.scatter_frame(codes, [0, 1, 2, 3], limit=4.0, size=101, dot=1)
+    colors = np.asarray(matplotlib.colormaps["tab10"].colors)
+    assert frame.shape == (101, 101, 3)
+    np.testing.assert_allclose(frame[50, 50], colors[0])  # the origin is the centre
+    np.testing.assert_allclose(frame[1, 1], colors[1])  # up-left: y grows upwards
+    np.testing.assert_allclose(frame[99, 99], colors[2])
+    assert not np.any(np.all(np.isclose(frame, colors[3]), axis=-1))  # outside: not drawn
+    assert np.sum(np.any(frame < 1.0, axis=-1)) == 3
+    gif_frame = animation.titled_frame(frame, "batch 0")
+    assert gif_frame.mode == "RGB"
+
+
+def test_scatter_frame_rejects_bad_input():
+    with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
+        animation.scatter_frame(np.zeros((3, 3)), [0, 1, 2])
+    with pytest.raises(ValueError, match=r"0\.\.9"):
+        animation.scatter_frame(np.zeros((2, 2)), [0, 11])
+    with pytest.raises(ValueError, match="limit"):
+        animation.scatter_frame(np.zeros((2, 2)), [0, 1], limit=0)

@@ -79,9 +79,13 @@ def test_repo_root_is_this_checkout():
 
 def test_notebook_folders(tmp_path, monkeypatch):
     monkeypatch.setenv("GENLAB_OUT", str(tmp_path))
-    assert paths.figs_dir("03_cvae") == tmp_path / "figs" / "03_cvae"
+    paths.use_notebook("03_cvae")
+    assert paths.figs_dir() == tmp_path / "figs" / "03_cvae"
     assert paths.artifacts_dir() == tmp_path / "artifacts" / "03_cvae"
     assert (tmp_path / "artifacts" / "03_cvae").is_dir()
+    # reading another notebook's folder leaves the current notebook alone
+    assert paths.figs_dir("01_autoencoder") == tmp_path / "figs" / "01_autoencoder"
+    assert paths.current_notebook() == "03_cvae"
     for bad in ["", "../x", "a/b", None]:
         with pytest.raises(ValueError, match="file stem"):
             paths.use_notebook(bad)

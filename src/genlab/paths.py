@@ -42,15 +42,19 @@ def output_root() -> Path:
     return repo_root()
 
 
-def use_notebook(name: str) -> str:
-    """Declare which notebook is running, so ``save_fig`` knows its folder."""
-    global _current_notebook
-    if not isinstance(name, str) or not _NOTEBOOK_NAME.match(name):
+def _checked_name(name: str) -> str:
+    if not isinstance(name, str) or not _NOTEBOOK_NAME.match(name) or ".." in name:
         raise ValueError(
             f"notebook name must be a file stem such as '02_vae' (letters, digits, '_', "
             f"'-', '.'; no folders), got {name!r}"
         )
-    _current_notebook = name
+    return name
+
+
+def use_notebook(name: str) -> str:
+    """Declare which notebook is running, so ``save_fig`` knows its folder."""
+    global _current_notebook
+    _current_notebook = _checked_name(name)
     return name
 
 
@@ -64,15 +68,18 @@ def current_notebook() -> str:
 
 
 def figs_dir(notebook: str | None = None) -> Path:
-    """``<output root>/figs/<notebook>/``, created on demand."""
-    path = output_root() / "figs" / (use_notebook(notebook) if notebook else current_notebook())
+    """``<output root>/figs/<notebook>/`` (default: the current notebook), created on demand.
+
+    Naming another notebook (e.g. to read its metrics) does not change the current one.
+    """
+    path = output_root() / "figs" / (_checked_name(notebook) if notebook else current_notebook())
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def artifacts_dir(notebook: str | None = None) -> Path:
     """``<output root>/artifacts/<notebook>/``, created on demand."""
-    name = use_notebook(notebook) if notebook else current_notebook()
+    name = _checked_name(notebook) if notebook else current_notebook()
     path = output_root() / "artifacts" / name
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt  # without a display matplotlib falls back to Agg: files still save
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from genlab import io, paths, tiles, validate
 
@@ -116,6 +117,7 @@ def loss_curves(history, keys: Sequence[str] | None = None, title: str | None = 
             ax.legend()
         ax.set_title(name)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if title:
         fig.suptitle(title)
     fig.tight_layout()
