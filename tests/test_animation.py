@@ -49,6 +49,11 @@ def test_recorder_respects_max_frames_and_checks_frames():
         bad.record(0)
     with pytest.raises(ValueError, match="make_frame must be a function"):
         animation.FrameRecorder("not callable")
+    batch = animation.FrameRecorder(lambda step: np.zeros((5, 28, 28)))  # forgot to tile
+    with pytest.raises(ValueError, match="genlab.tiles.tile"):
+        batch.record(0)
+    with pytest.raises(ValueError, match=r"\(H, W, 3\)"):
+        animation.as_frame(np.zeros((4, 4, 4)))
 
 
 def frames(n, size=(40, 40)):

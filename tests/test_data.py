@@ -143,6 +143,21 @@ def test_dataset_rejects_mismatch():
         data.make_dataset(x, batch_size=0)
     with pytest.raises(ValueError, match="one-hot"):
         data.make_dataset(x, np.zeros((4, 3), np.float32))
+    with pytest.raises(ValueError, match=r"class ids \(N,\) or one-hot"):
+        data.make_dataset(x, np.int64(3))
+    with pytest.raises(ValueError, match="not one-hot"):
+        data.make_dataset(x, np.full((4, 10), 0.1, np.float32))
+
+
+def test_dataset_keeps_integer_one_hot_as_one_hot():
+    x = np.zeros((4, 28, 28, 1), np.float32)
+    y = np.eye(10, dtype=np.int64)[[1, 2, 3, 4]]
+    (bx, by), = data.make_dataset(x, y, batch_size=4, shuffle=False).as_numpy_iterator()
+    assert by.shape == (4, 10) and by.dtype == np.float32
+    np.testing.assert_array_equal(by.argmax(1), [1, 2, 3, 4])
+    (_, ids), = data.make_dataset(x, np.array([1, 2, 3, 4]), batch_size=4,
+                                  shuffle=False).as_numpy_iterator()
+    assert ids.tolist() == [1, 2, 3, 4]
 
 
 def test_real_mnist_is_complete(mnist):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from genlab import classifier, metrics
+from genlab import classifier, metrics, models
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,26 @@ def test_fid_is_symmetric_and_zero_for_a_set_against_itself(mnist):
     a, b = mnist.x_test[:3000], mnist.x_train[:3000]
     assert metrics.fid(a, b) == pytest.approx(metrics.fid(b, a), rel=1e-6)
     assert metrics.fid(a, a) == pytest.approx(0.0, abs=1e-6 * metrics.fid(a, b) + 1e-6)
+
+
+def test_laplacian_is_computed_per_image():
+    one = np.zeros((1, 28, 28, 1), np.float32)
+    one[0, 10, 10, 0] = 1.0  # a single dot: Laplacian -4 at the dot, 1 at its 4 neighbours
+    assert metrics.mean_squared_laplacian(one) == pytest.approx((16 + 4) / 784)
+    shifted = np.roll(one, 5, axis=2)
+    pair = np.concatenate([one, shifted])  # the batch axis must not mix the two images
+    assert metrics.mean_squared_laplacian(pair) == pytest.approx((16 + 4) / 784)
+    stacked = np.concatenate([one, one])  # identical neighbours along the batch axis
+    assert metrics.mean_squared_laplacian(stacked) == pytest.approx((16 + 4) / 784)
+
+
+def test_sharpness_accepts_a_precomputed_reference_and_rejects_bad_ones(mnist):
+    reference = metrics.mean_squared_laplacian(mnist.x_test[:500])
+    assert metrics.sharpness(mnist.x_test[:500], np.float32(reference)) == pytest.approx(1.0,
+                                                                                      rel=1e-6)
+    for bad in (0.0, float("inf"), -1.0):
+        with pytest.raises(ValueError, match="positive finite"):
+            metrics.sharpness(mnist.x_test[:10], bad)
 
 
 def test_sharpness_is_one_for_real_digits_and_low_when_blurred(mnist, evaluator):
@@ -135,6 +155,47 @@ def test_neg_elbo_of_a_trained_vae_beats_a_decoder_that_ignores_its_input(mnist)
     assert same_seed == trained  # deterministic for a seed
 
 
+def test_neg_elbo_matches_the_closed_form():
+    x = np.zeros((3, 28, 28, 1), np.float32)
+    half = np.full((3, 28, 28, 1), 0.5, np.float32)
+
+    def encoder(z_mean):
+        return lambda x_in: [np.tile(z_mean, (len(x_in), 1)), np.zeros((len(x_in), 2))]
+
+    def decoder(z):
+        return half[: len(z)]
+
+    # BCE of any pixel against p = 0.5 is ln 2; KL of N(mu, 1) from N(0, 1) is mu^2 / 2
+    assert metrics.neg_elbo(encoder(np.zeros(2)), decoder, x) == pytest.approx(784 * np.log(2))
+    assert metrics.neg_elbo(encoder(np.array([1.0, 2.0])), decoder, x) == pytest.approx(
+        784 * np.log(2) + 0.5 * (1 + 4))
+
+
+def test_neg_elbo_seed_matters_and_counts_are_checked(mnist):
+    encoder, decoder = tiny_vae()
+    x = mnist.x_test[:200]
+    assert metrics.neg_elbo(encoder, decoder, x, seed=1) != metrics.neg_elbo(encoder, decoder, x,
+                                                                             seed=2)
+
+    def four_per_code(z):
+        return np.repeat(models.call_model(decoder, z), 4, axis=0)
+
+    with pytest.raises(ValueError, match="returned 800 digits for 200 codes"):
+        metrics.neg_elbo(encoder, four_per_code, x)
+
+    def one_row_encoder(x_in):
+        return [np.zeros((1, 2)), np.zeros((1, 2))]
+
+    with pytest.raises(ValueError, match=r"shape \(200, latent\)"):
+        metrics.neg_elbo(one_row_encoder, decoder, x)
+
+    def nan_encoder(x_in):
+        return [np.full((len(x_in), 2), np.nan), np.zeros((len(x_in), 2))]
+
+    with pytest.raises(ValueError, match="NaN"):
+        metrics.neg_elbo(nan_encoder, decoder, x)
+
+
 def test_neg_elbo_needs_a_vae_encoder(mnist):
     def plain_encoder(x):
         return np.zeros((len(x), 2), np.float32)
@@ -166,6 +227,21 @@ class PrototypeModel:
             return self.x[np.rint(z[:, 0]).astype(int)]
         pick = (np.abs(np.floor(z[:, 0] * 7)).astype(int)) % 50
         return np.stack([self.by_label[d][k] for d, k in zip(y.argmax(1), pick, strict=True)])
+
+
+def test_generate_and_style_transfer_check_the_decoder_output_count(mnist):
+    def one_digit(inputs):
+        return mnist.x_test[:1]
+
+    with pytest.raises(ValueError, match="returned 1 digits for 50 codes"):
+        metrics.generate(one_digit, latent_dim=2, n=50)
+    faithful = PrototypeModel(mnist)
+    with pytest.raises(ValueError, match="returned 1 digits"):
+        metrics.style_transfer_accuracy(faithful.encode, one_digit, mnist.x_test[:5],
+                                        mnist.y_test[:5])
+    for bad in ({"batch_size": 0}, {"batch_size": -1}, {"seed": 1.5}, {"seed": -1}):
+        with pytest.raises(ValueError, match="batch_size|seed"):
+            metrics.generate(faithful.decode, 2, n=10, conditional=True, **bad)
 
 
 def test_style_transfer_accuracy_means_the_new_label_is_read(mnist):

@@ -39,6 +39,21 @@ def test_quick_mode_runs_a_copy_and_writes_outside_figs(tmp_path):
     assert not (paths.repo_root() / "figs" / "99_probe").exists()
 
 
+def test_quick_mode_honours_genlab_out_and_full_mode_ignores_a_stale_one(tmp_path, monkeypatch):
+    source = probe_notebook(tmp_path)
+    monkeypatch.setenv("GENLAB_OUT", str(tmp_path / "from_env"))
+    notebooks.execute(source, "quick", timeout=120)
+    assert (tmp_path / "from_env" / "figs" / "99_probe" / "probe.png").is_file()
+    assert not nbformat.read(source, as_version=4).cells[1].get("outputs")  # a copy ran
+    # full mode writes into the repository (here a stand-in root), not into a stale GENLAB_OUT
+    monkeypatch.setenv("GENLAB_ROOT", str(tmp_path / "root"))
+    monkeypatch.setenv("GENLAB_OUT", str(tmp_path / "stale"))
+    notebooks.execute(source, "full", timeout=120)
+    assert (tmp_path / "root" / "figs" / "99_probe" / "probe.png").is_file()
+    assert not (tmp_path / "stale").exists()
+    assert nbformat.read(source, as_version=4).cells[1]["outputs"]  # executed in place
+
+
 def test_failing_full_run_keeps_the_committed_outputs(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("raise RuntimeError('boom')")]

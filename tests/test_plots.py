@@ -50,6 +50,22 @@ def test_loss_curves_one_panel_per_loss_with_validation():
     np.testing.assert_array_equal(fig.axes[0].lines[1].get_ydata(), [3.1, 2.2, 1.9])
 
 
+def test_loss_curves_with_sparse_validation_and_a_diverged_run():
+    fig = plots.loss_curves({"loss": [3.0, 2.0, 1.0, float("nan")], "val_loss": [2.5, 1.5]})
+    train, val = fig.axes[0].lines
+    np.testing.assert_array_equal(val.get_xdata(), [2, 4])  # validated every 2nd epoch
+    assert np.isnan(train.get_ydata()[-1])  # drawn as a gap, not refused
+    with pytest.raises(ValueError, match="validation_freq"):
+        plots.loss_curves({"loss": [3.0, 2.0, 1.0], "val_loss": [2.5, 1.5]})
+
+
+def test_plots_reject_a_non_positive_scale():
+    with pytest.raises(ValueError, match="scale"):
+        plots.digit_rows([digits(2)], scale=0)
+    with pytest.raises(ValueError, match="scale"):
+        plots.digit_grid(digits(2), ncols=2, scale=-1)
+
+
 def test_loss_curves_from_a_keras_history():
     import keras
 

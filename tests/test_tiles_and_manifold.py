@@ -25,6 +25,8 @@ def test_tile_padding_and_errors():
     assert np.all(padded[28:30, :] == 1.0)
     with pytest.raises(ValueError, match="exactly nrows \\* ncols = 6"):
         tiles.tile(numbered_digits(5), 2, 3)
+    with pytest.raises(ValueError, match="pad_value"):
+        tiles.tile(numbered_digits(4), 2, 2, pad=1, pad_value=2.0)
 
 
 def test_grid_matches_norm_ppf_at_the_right_quantiles():
@@ -79,6 +81,27 @@ class CountingDecoder:
             np.float32)
 
 
+def test_manifold_image_has_x_to_the_right_and_y_upwards():
+    def xy_decoder(z):  # left half of each digit shows x, right half shows y
+        out = np.zeros((len(z), 28, 28, 1), np.float32)
+        out[:, :, :14, 0] = norm.cdf(z[:, 0])[:, None, None]
+        out[:, :, 14:, 0] = norm.cdf(z[:, 1])[:, None, None]
+        return out
+
+    image = manifold.decode_manifold(xy_decoder, latent_dim=2, n=5)
+    x_left, x_right = image[0, 0], image[0, 4 * 28]  # left half of first/last column
+    y_top, y_bottom = image[0, 14], image[4 * 28, 14]  # right half of top/bottom row
+    assert x_left == pytest.approx(0.05, abs=1e-4) and x_right == pytest.approx(0.95, abs=1e-4)
+    assert y_top == pytest.approx(0.95, abs=1e-4) and y_bottom == pytest.approx(0.05, abs=1e-4)
+
+
+def test_plot_manifold_rejects_non_images():
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        manifold.plot_manifold(np.full((10, 10), 255.0))
+    with pytest.raises(ValueError, match="NaN"):
+        manifold.plot_manifold(np.full((10, 10), np.nan))
+
+
 def test_unconditional_manifold_is_one_call():
     decoder = CountingDecoder()
     image = manifold.decode_manifold(decoder, latent_dim=2)
@@ -108,8 +131,7 @@ def test_manifold_with_a_real_keras_decoder():
     decoder = keras.Model([z, y], keras.layers.Reshape((28, 28, 1))(x))
     images = manifold.decode_manifold(decoder, 2, labels=[3, 7], n=4)
     assert images.shape == (2, 112, 112)
-    assert np.all((images >= 0) & (images <= 1))
-    assert not np.allclose(images[0], images[1])
+    assert not np.allclose(images[0], images[1])  # the label reaches the decoder
 
 
 def test_manifold_rejects_a_bad_decoder_output():

@@ -48,6 +48,8 @@ def test_labels_accepts_ids_and_onehot():
         ([0.5], "whole numbers"),
         ([], "empty"),
         (np.zeros((2, 10)), "not one-hot"),
+        (np.full((2, 10), 0.1), "not one-hot"),
+        (np.array([[0.5, 0.5] + [0.0] * 8]), "not one-hot"),
         (np.zeros((2, 3), int), "1-D"),
         (["a"], "integers"),
     ],
@@ -83,3 +85,9 @@ def test_images_keeps_any_valid_digit_unchanged(array):
 def test_images_rejects_any_out_of_range_array(array):
     with pytest.raises(ValueError):
         validate.images(array)
+
+
+@pytest.mark.parametrize("value", [None, 3.0, object()])
+def test_label_list_rejects_non_labels(value):
+    with pytest.raises(ValueError):
+        validate.label_list(value)

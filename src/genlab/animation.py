@@ -57,12 +57,20 @@ class FrameSchedule:
         return [s for s in range(total_steps + 1) if self.records(s)]
 
 
+def as_frame(image, name: str = "image") -> np.ndarray:
+    """One image (H, W) or (H, W, 3), finite, in [0, 1], as float32: what a frame must be."""
+    return _as_frame(image, name)
+
+
 def _as_frame(image, name: str) -> np.ndarray:
     array = validate.to_numpy(image, name).astype(np.float32)
-    if array.ndim == 3 and array.shape[-1] in (1, 3):
-        array = array[..., 0] if array.shape[-1] == 1 else array
-    if array.ndim not in (2, 3) or array.size == 0:
-        raise ValueError(f"{name} must be an image (H, W) or (H, W, 3), got shape {array.shape}")
+    if array.ndim == 3 and array.shape[-1] == 1:
+        array = array[..., 0]
+    if not (array.ndim == 2 or (array.ndim == 3 and array.shape[-1] == 3)) or array.size == 0:
+        raise ValueError(
+            f"{name} must be one image (H, W) or (H, W, 3), got shape {array.shape}; "
+            "assemble a batch of digits into one image with genlab.tiles.tile first"
+        )
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinite values")
     if array.min() < -1e-6 or array.max() > 1 + 1e-6:

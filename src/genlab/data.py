@@ -194,15 +194,17 @@ def make_dataset(x, y=None, batch_size: int = 128, shuffle: bool = True, seed: i
     batch_size = validate.positive_int(batch_size, "batch_size")
     if y is not None:
         y = validate.to_numpy(y, "y")
+        if y.ndim not in (1, 2):
+            raise ValueError(f"y must be class ids (N,) or one-hot (N, 10), got shape {y.shape}")
         if y.shape[0] != x.shape[0]:
             raise ValueError(f"x has {x.shape[0]} digits but y has {y.shape[0]} labels")
-        if np.issubdtype(y.dtype, np.integer):
+        if y.ndim == 1:
             y = validate.labels(y, "y")  # class ids, e.g. for a classifier
         else:
-            if y.ndim != 2 or y.shape[1] != validate.NUM_CLASSES:
-                raise ValueError(f"float y must be one-hot (N, 10), got shape {y.shape}")
+            if y.shape[1] != validate.NUM_CLASSES:
+                raise ValueError(f"one-hot y must have 10 columns, got shape {y.shape}")
             validate.labels(y, "y")  # checks the rows are one-hot
-            y = y.astype(np.float32)
+            y = y.astype(np.float32)  # one-hot stays one-hot, whatever its dtype
         dataset = tf.data.Dataset.from_tensor_slices((x, y))
     else:
         dataset = tf.data.Dataset.from_tensor_slices(x)

@@ -84,9 +84,12 @@ def plot_manifold(image, title: str | None = None, ax=None, invert: bool = False
     """Draw one assembled manifold; returns the figure."""
     import matplotlib.pyplot as plt
 
-    image = validate.to_numpy(image, "image")
-    if image.ndim != 2:
-        raise ValueError(f"plot_manifold expects one 2-D image, got shape {image.shape}")
+    from genlab.animation import as_frame
+
+    if validate.to_numpy(image, "image").ndim != 2:
+        raise ValueError(
+            f"plot_manifold expects one 2-D image, got shape {np.shape(image)}")
+    image = as_frame(image, "image")
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 6))
     else:

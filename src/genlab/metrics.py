@@ -97,10 +97,21 @@ def _encode(encoder, x: np.ndarray, y) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(outputs, list) or len(outputs) < 2:
         raise ValueError("the encoder must return [z_mean, z_log_var] (a VAE encoder)")
     z_mean, z_log_var = (np.asarray(o, dtype=np.float64) for o in outputs[:2])
-    if z_mean.shape != z_log_var.shape or z_mean.ndim != 2:
-        raise ValueError(f"z_mean and z_log_var must both be (N, latent), got "
+    if z_mean.shape != z_log_var.shape or z_mean.ndim != 2 or len(z_mean) != len(x):
+        raise ValueError(f"the encoder must return z_mean and z_log_var of shape "
+                         f"({len(x)}, latent) for {len(x)} digits, got "
                          f"{z_mean.shape} and {z_log_var.shape}")
+    if not (np.all(np.isfinite(z_mean)) and np.all(np.isfinite(z_log_var))):
+        raise ValueError("the encoder returned NaN or infinite z_mean / z_log_var")
     return z_mean, z_log_var
+
+
+def _decode(decoder, z: np.ndarray, y=None) -> np.ndarray:
+    """Decode and insist on one digit per code, in [0, 1]."""
+    digits = validate.images(models.call_model(decoder, _decoder_inputs(z, y)), "decoder output")
+    if len(digits) != len(z):
+        raise ValueError(f"the decoder returned {len(digits)} digits for {len(z)} codes")
+    return digits
 
 
 def _decoder_inputs(z: np.ndarray, y) -> list | np.ndarray:
@@ -117,15 +128,14 @@ def neg_elbo(encoder, decoder, x, y=None, seed: int = 0, batch_size: int = BATCH
     """
     digits = validate.images(x, "x")
     labels = None if y is None else validate.labels(y, "y", len(digits))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(validate.non_negative_int(seed, "seed"))
     totals = []
     for start in range(0, len(digits), validate.positive_int(batch_size, "batch_size")):
         xb = digits[start:start + batch_size]
         yb = None if labels is None else labels[start:start + batch_size]
         z_mean, z_log_var = _encode(encoder, xb, yb)
         z = z_mean + np.exp(0.5 * z_log_var) * rng.standard_normal(z_mean.shape)
-        decoded = models.call_model(decoder, _decoder_inputs(z, yb))
-        probs = validate.images(decoded, "decoder output")
+        probs = _decode(decoder, z, yb)
         kl = -0.5 * np.sum(1 + z_log_var - z_mean**2 - np.exp(z_log_var), axis=1)
         totals.append(_bce_per_image(xb, probs) + kl)
     return float(np.concatenate(totals).mean())
@@ -197,7 +207,7 @@ def style_transfer_accuracy(encoder, decoder, x, y, batch_size: int = 500) -> fl
         z_mean, _ = _encode(encoder, xb, yb)
         targets = (yb[:, None] + np.arange(1, 10)[None, :]) % 10  # every other label
         z = np.repeat(z_mean, 9, axis=0)
-        decoded = models.call_model(decoder, _decoder_inputs(z, targets.ravel()))
+        decoded = _decode(decoder, z, targets.ravel())
         correct += int(np.sum(predict_digits(decoded) == targets.ravel()))
         total += targets.size
     return correct / total
@@ -213,7 +223,13 @@ def mean_squared_laplacian(images) -> float:
 
 def sharpness(images, reference) -> float:
     """Mean squared Laplacian of ``images`` over that of real ``reference`` digits."""
-    ref = reference if isinstance(reference, float) else mean_squared_laplacian(reference)
+    if np.ndim(reference) == 0:
+        ref = float(reference)  # a precomputed mean_squared_laplacian of real digits
+        if not (np.isfinite(ref) and ref > 0):
+            raise ValueError(f"a numeric reference must be a positive finite Laplacian energy, "
+                             f"got {reference}")
+    else:
+        ref = mean_squared_laplacian(reference)
     if not ref > 0:
         raise ValueError("the reference digits have no edges (all constant): pass real digits")
     return mean_squared_laplacian(images) / ref
@@ -240,15 +256,16 @@ def generate(decoder, latent_dim: int, n: int = 10_000, conditional: bool = Fals
     """
     latent_dim = validate.positive_int(latent_dim, "latent_dim")
     n = validate.positive_int(n, "n")
+    seed = validate.non_negative_int(seed, "seed")
+    batch_size = validate.positive_int(batch_size, "batch_size")
     z = np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
     labels = np.arange(n) % validate.NUM_CLASSES if conditional else None
     if labels is None:
-        (images,) = _in_batches(lambda zb: models.call_model(decoder, zb), [z], batch_size)
+        (images,) = _in_batches(lambda zb: _decode(decoder, zb), [z], batch_size)
     else:
-        (images,) = _in_batches(
-            lambda zb, yb: models.call_model(decoder, _decoder_inputs(zb, yb)), [z, labels],
-            batch_size)
-    return validate.images(images, "decoder output"), labels
+        (images,) = _in_batches(lambda zb, yb: _decode(decoder, zb, yb), [z, labels],
+                                batch_size)
+    return images, labels
 
 
 @dataclass

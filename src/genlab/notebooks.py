@@ -67,16 +67,18 @@ def execute(notebook: Path, mode: str, out_root: Path | None = None,
     if not notebook.is_file():
         raise FileNotFoundError(f"{notebook} does not exist")
     if mode == "quick":
-        out_root = Path(out_root or paths.repo_root() / "build" / "quick").resolve()
+        default = os.environ.get("GENLAB_OUT") or paths.repo_root() / "build" / "quick"
+        out_root = Path(out_root or default).resolve()
         target = out_root / "notebooks" / notebook.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(notebook, target)
         env = {"GENLAB_QUICK": "1", "GENLAB_OUT": str(out_root)}
     else:
         target = notebook
-        env = {"GENLAB_QUICK": "0"}
-        if out_root is not None:
-            env["GENLAB_OUT"] = str(Path(out_root).resolve())
+        # full mode writes into the repository unless told otherwise; a GENLAB_OUT left
+        # in the shell from a quick run must not redirect the committed figures
+        env = {"GENLAB_QUICK": "0", "GENLAB_OUT": str(Path(out_root).resolve()) if out_root
+               else ""}
     nb = nbformat.read(target, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(target.parent)}})

@@ -36,6 +36,8 @@ def digit_rows(rows: Sequence, row_titles: Sequence[str] | None = None, invert: 
     """Several rows of the same number of digits, e.g. originals over reconstructions."""
     if len(rows) == 0:
         raise ValueError("digit_rows needs at least one row of digits")
+    if not scale > 0:
+        raise ValueError(f"scale must be positive, got {scale}")
     checked = [validate.images(row, f"rows[{i}]") for i, row in enumerate(rows)]
     width = checked[0].shape[0]
     if any(row.shape[0] != width for row in checked):
@@ -65,6 +67,8 @@ def digit_grid(images, ncols: int, row_labels: Sequence | None = None,
     """A grid of digits, row-major, with optional labels for rows and columns."""
     digits = validate.images(images, "images")
     ncols = validate.positive_int(ncols, "ncols")
+    if not scale > 0:
+        raise ValueError(f"scale must be positive, got {scale}")
     if digits.shape[0] % ncols:
         raise ValueError(f"{digits.shape[0]} digits do not fill rows of {ncols}")
     nrows = digits.shape[0] // ncols
@@ -102,7 +106,11 @@ def _history_dict(history) -> dict[str, list[float]]:
 
 
 def loss_curves(history, keys: Sequence[str] | None = None, title: str | None = None):
-    """One panel per loss from a Keras ``History``; ``val_<name>`` joins its panel."""
+    """One panel per loss from a Keras ``History``; ``val_<name>`` joins its panel.
+
+    NaN values are drawn as gaps, so the curves of a run that diverged still show how
+    it got there.
+    """
     logs = _history_dict(history)
     names = list(keys) if keys is not None else [k for k in logs if not k.startswith("val_")]
     unknown = [k for k in names if k not in logs]
@@ -113,7 +121,13 @@ def loss_curves(history, keys: Sequence[str] | None = None, title: str | None = 
         epochs = np.arange(1, len(logs[name]) + 1)
         ax.plot(epochs, logs[name], marker="o", ms=3, label="train")
         if f"val_{name}" in logs:
-            ax.plot(epochs, logs[f"val_{name}"], marker="o", ms=3, label="validation")
+            val = logs[f"val_{name}"]
+            if len(epochs) % len(val):
+                raise ValueError(
+                    f"{len(val)} values of val_{name} do not match {len(epochs)} epochs of "
+                    f"{name} (fit's validation_freq must divide the number of epochs)")
+            every = len(epochs) // len(val)  # validation_freq of fit()
+            ax.plot(epochs[every - 1::every], val, marker="o", ms=3, label="validation")
             ax.legend()
         ax.set_title(name)
         ax.set_xlabel("epoch")

@@ -17,6 +17,8 @@ def tile(images, nrows: int, ncols: int, pad: int = 0, pad_value: float = 1.0) -
     nrows = validate.positive_int(nrows, "nrows")
     ncols = validate.positive_int(ncols, "ncols")
     pad = validate.non_negative_int(pad, "pad")
+    if not 0.0 <= pad_value <= 1.0:
+        raise ValueError(f"pad_value must lie in [0, 1] like the digits, got {pad_value}")
     if digits.shape[0] != nrows * ncols:
         raise ValueError(
             f"tile needs exactly nrows * ncols = {nrows * ncols} digits, got {digits.shape[0]}"

@@ -65,9 +65,10 @@ def labels(value: Any, name: str = "labels", length: int | None = None) -> np.nd
     """Digit labels as int64 (N,) in 0..9. One-hot (N, 10) input is converted."""
     array = to_numpy(value, name)
     if array.ndim == 2 and array.shape[1] == NUM_CLASSES:
-        rows_ok = np.allclose(array.sum(axis=1), 1.0) and array.min() >= 0
+        rows_ok = np.all((array == 0) | (array == 1)) and np.all(array.sum(axis=1) == 1)
         if not rows_ok:
-            raise ValueError(f"{name} has 10 columns but its rows are not one-hot")
+            raise ValueError(f"{name} has 10 columns but its rows are not one-hot "
+                             "(exactly one 1 and nine 0s per row)")
         array = array.argmax(axis=1)
     if array.ndim != 1:
         raise ValueError(
@@ -106,4 +107,8 @@ def label_list(value: Sequence[int] | int, name: str = "labels") -> list[int]:
     """A label or a list of labels to condition on, e.g. ``range(10)``."""
     if isinstance(value, int | np.integer):
         value = [int(value)]
-    return labels(np.asarray(list(value)), name).tolist()
+    try:
+        items = list(value)
+    except TypeError:
+        raise ValueError(f"{name} must be a digit 0..9 or a list of them, got {value!r}") from None
+    return labels(np.asarray(items), name).tolist()
