@@ -80,3 +80,26 @@ def test_load_model_reads_what_save_model_wrote(tmp_path):
     assert len(loaded.weights) == len(model.weights)
     for saved, original in zip(loaded.weights, model.weights, strict=True):
         np.testing.assert_array_equal(np.asarray(saved), np.asarray(original))
+
+
+def test_call_in_batches_matches_one_call_for_single_and_multiple_inputs_and_outputs():
+    model = tiny_conditional_model()
+    encoder = keras.Model(model.inputs, model.outputs[:2])  # deterministic part
+    x, y = inputs(7)
+    whole = models.call_model(encoder, [x, y])
+    parts = models.call_in_batches(encoder, [x, y], batch_size=3)  # 3 + 3 + 1 rows
+    for a, b in zip(whole, parts, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    calls = []
+
+    def double(batch):
+        calls.append(len(batch))
+        return batch * 2
+
+    out = models.call_in_batches(double, np.arange(5.0), batch_size=2)
+    np.testing.assert_array_equal(out, np.arange(5.0) * 2)
+    assert calls == [2, 2, 1]
+    with pytest.raises(ValueError, match="aligned"):
+        models.call_in_batches(double, [np.zeros(3), np.zeros(2)])
+    with pytest.raises(ValueError, match="batch_size"):
+        models.call_in_batches(double, np.zeros(3), batch_size=0)

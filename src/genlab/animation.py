@@ -59,10 +59,6 @@ class FrameSchedule:
 
 def as_frame(image, name: str = "image") -> np.ndarray:
     """One image (H, W) or (H, W, 3), finite, in [0, 1], as float32: what a frame must be."""
-    return _as_frame(image, name)
-
-
-def _as_frame(image, name: str) -> np.ndarray:
     array = validate.to_numpy(image, name).astype(np.float32)
     if array.ndim == 3 and array.shape[-1] == 1:
         array = array[..., 0]
@@ -116,7 +112,7 @@ class FrameRecorder(_CallbackBase):
         result = self.make_frame(step)
         items = result.items() if isinstance(result, Mapping) else [(None, result)]
         for key, image in items:
-            self.frames.setdefault(key, []).append(_as_frame(image, f"frame {key} at step {step}"))
+            self.frames.setdefault(key, []).append(as_frame(image, f"frame {key} at step {step}"))
         self.steps.append(step)
         self.seconds += time.perf_counter() - start
 
@@ -179,7 +175,7 @@ def _font(size: int):
 
 def titled_frame(image, title: str | None = None, scale: int = 1) -> Image.Image:
     """A frame as an 8-bit Pillow image, enlarged ``scale`` times, with a title band on top."""
-    array = _as_frame(image, "image")
+    array = as_frame(image, "image")
     scale = validate.positive_int(scale, "scale")
     pixels = np.round(array * 255).astype(np.uint8)
     mode = "L" if pixels.ndim == 2 else "RGB"

@@ -23,7 +23,6 @@ tanh output in [-1, 1] is refused with a message to rescale it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,22 +35,13 @@ EPS = 1e-7
 LAPLACIAN = np.array([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]])
 
 
-def _in_batches(fn, arrays: Sequence[np.ndarray], batch_size: int = BATCH) -> list[np.ndarray]:
-    """Apply ``fn`` to aligned slices of ``arrays`` and concatenate each output."""
-    n = len(arrays[0])
-    chunks = [fn(*(a[i:i + batch_size] for a in arrays)) for i in range(0, n, batch_size)]
-    if isinstance(chunks[0], list | tuple):
-        return [np.concatenate(parts) for parts in zip(*chunks, strict=True)]
-    return [np.concatenate(chunks)]
-
-
 # --- the judge ------------------------------------------------------------------------
 
 def judge_outputs(images) -> tuple[np.ndarray, np.ndarray]:
     """``(features (N, 128), probabilities (N, 10))`` of the judge classifier."""
     digits = validate.images(images)
     model = classifier.load_with_features()
-    feats, probs = _in_batches(lambda x: models.call_model(model, x), [digits])
+    feats, probs = models.call_in_batches(model, digits, BATCH)
     return feats.astype(np.float64), probs
 
 
@@ -108,7 +98,8 @@ def _encode(encoder, x: np.ndarray, y) -> tuple[np.ndarray, np.ndarray]:
 
 def _decode(decoder, z: np.ndarray, y=None) -> np.ndarray:
     """Decode and insist on one digit per code, in [0, 1]."""
-    digits = validate.images(models.call_model(decoder, _decoder_inputs(z, y)), "decoder output")
+    decoded = models.call_in_batches(decoder, _decoder_inputs(z, y), BATCH)
+    digits = validate.images(decoded, "decoder output")
     if len(digits) != len(z):
         raise ValueError(f"the decoder returned {len(digits)} digits for {len(z)} codes")
     return digits
@@ -260,11 +251,10 @@ def generate(decoder, latent_dim: int, n: int = 10_000, conditional: bool = Fals
     batch_size = validate.positive_int(batch_size, "batch_size")
     z = np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
     labels = np.arange(n) % validate.NUM_CLASSES if conditional else None
-    if labels is None:
-        (images,) = _in_batches(lambda zb: _decode(decoder, zb), [z], batch_size)
-    else:
-        (images,) = _in_batches(lambda zb, yb: _decode(decoder, zb, yb), [z, labels],
-                                batch_size)
+    decoded = models.call_in_batches(decoder, _decoder_inputs(z, labels), batch_size)
+    images = validate.images(decoded, "decoder output")
+    if len(images) != n:
+        raise ValueError(f"the decoder returned {len(images)} digits for {n} codes")
     return images, labels
 
 

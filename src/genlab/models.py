@@ -29,6 +29,31 @@ def call_model(model, inputs) -> np.ndarray:
     return np.asarray(keras.ops.convert_to_numpy(outputs))
 
 
+def call_in_batches(model, inputs, batch_size: int = 2000):
+    """``call_model`` over slices of ``batch_size`` rows, outputs concatenated.
+
+    ``inputs`` is one array or a list of aligned arrays (e.g. ``[z, y_onehot]``); the
+    result has the structure of one call's output (an array or a list of arrays). This
+    keeps memory bounded for 10,000 digits while each slice is still one batched call.
+    """
+    from genlab import validate
+
+    batch_size = validate.positive_int(batch_size, "batch_size")
+    arrays = inputs if isinstance(inputs, list | tuple) else [inputs]
+    arrays = [np.asarray(a) for a in arrays]
+    n = len(arrays[0])
+    if n == 0 or any(len(a) != n for a in arrays):
+        lengths = [len(a) for a in arrays]
+        raise ValueError(f"inputs must be non-empty and aligned, got lengths {lengths}")
+    chunks = []
+    for start in range(0, n, batch_size):
+        part = [a[start:start + batch_size] for a in arrays]
+        chunks.append(call_model(model, part if isinstance(inputs, list | tuple) else part[0]))
+    if isinstance(chunks[0], list):
+        return [np.concatenate(pieces) for pieces in zip(*chunks, strict=True)]
+    return np.concatenate(chunks)
+
+
 def save_model(model, path: str | os.PathLike) -> Path:
     """Save a Keras model to ``.keras`` atomically (an interrupted save leaves no file)."""
     import keras
