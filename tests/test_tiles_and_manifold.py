@@ -162,3 +162,27 @@ def test_plot_label_manifolds(out_dir):
         manifold.plot_label_manifolds(images[:3])
     with pytest.raises(ValueError, match="one 2-D image"):
         manifold.plot_manifold(images)
+
+
+def test_mosaic_places_panels_row_major_and_fills_the_last_row():
+    panels = np.stack([np.full((5, 4), k / 10, dtype=np.float32) for k in range(7)])
+    image = tiles.mosaic(panels, ncols=3, pad=2, pad_value=1.0)
+    assert image.shape == (3 * 5 + 2 * 2, 3 * 4 + 2 * 2)
+    assert image[0, 0] == 0.0  # panel 0 top-left
+    assert image[0, 2 * (4 + 2)] == pytest.approx(0.2)  # panel 2: first row, third column
+    assert image[5 + 2, 0] == pytest.approx(0.3)  # panel 3 starts the second row
+    assert image[5, 0] == 1.0  # the gap between rows is padding
+    assert image[-1, -1] == 1.0  # the two empty cells of the last row are padding
+    assert tiles.mosaic(panels[:2], ncols=5, pad=0).shape == (5, 8)  # never wider than K
+
+
+@pytest.mark.parametrize("images, kwargs, message", [
+    (np.zeros((2, 28, 28, 1)), {}, "stack of 2-D images"),
+    (np.zeros((0, 5, 5)), {}, "stack of 2-D images"),
+    (np.full((2, 5, 5), np.nan), {}, "NaN"),
+    (np.zeros((2, 5, 5)), {"ncols": 0}, "ncols"),
+    (np.zeros((2, 5, 5)), {"pad_value": 2.0}, "pad_value"),
+])
+def test_mosaic_rejects_bad_input(images, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        tiles.mosaic(images, **{"ncols": 2, **kwargs})

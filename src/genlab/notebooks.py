@@ -94,6 +94,40 @@ def execute(notebook: Path, mode: str, out_root: Path | None = None,
     return time.perf_counter() - start
 
 
+MODEL_TAG = "model"
+
+
+def definitions(notebook: Path | str, **overrides) -> dict:
+    """The namespace of a notebook's model code, without running the notebook.
+
+    Executes the first code cell (imports), the ``parameters`` cell (then ``overrides``,
+    e.g. ``batch_size=32``) and every cell tagged ``model``: the cells that define the
+    architectures and training steps. Tests use it to train the notebook's own models
+    for a few steps, so they test the code the lesson shows, not a copy of it.
+    """
+    import nbformat
+
+    path = Path(notebook)
+    if not path.is_file():
+        path = paths.repo_root() / "notebooks" / f"{Path(str(notebook)).stem}.ipynb"
+    if not path.is_file():
+        raise ValueError(f"no notebook {notebook!r}; choose from "
+                         f"{[p.stem for p in list_notebooks()]}")
+    cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    tagged = [c for c in cells if MODEL_TAG in c.metadata.get("tags", [])]
+    parameters = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
+    if not tagged or not parameters:
+        raise ValueError(f"{path.name} needs a 'parameters' cell and cells tagged "
+                         f"'{MODEL_TAG}' (the model definitions)")
+    namespace: dict = {"__name__": f"genlab_definitions_{path.stem}"}
+    exec(compile(cells[0].source, f"{path.name}:imports", "exec"), namespace)
+    exec(compile(parameters[0].source, f"{path.name}:parameters", "exec"), namespace)
+    namespace.update(overrides)
+    for index, cell in enumerate(tagged):
+        exec(compile(cell.source, f"{path.name}:model[{index}]", "exec"), namespace)
+    return namespace
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=MODES)

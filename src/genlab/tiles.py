@@ -34,3 +34,29 @@ def tile(images, nrows: int, ncols: int, pad: int = 0, pad_value: float = 1.0) -
         row, col = divmod(index, ncols)
         out[row * step : row * step + size, col * step : col * step + size] = digit
     return out
+
+
+def mosaic(images, ncols: int, pad: int = 4, pad_value: float = 1.0) -> np.ndarray:
+    """Lay equal-sized 2-D images (e.g. ten per-label manifolds) out in rows of ``ncols``.
+
+    Empty cells of the last row are filled with ``pad_value``, so any count fits.
+    """
+    panels = validate.to_numpy(images, "images").astype(np.float32)
+    if panels.ndim != 3 or 0 in panels.shape:
+        raise ValueError(f"mosaic needs a stack of 2-D images (K, H, W), got shape {panels.shape}")
+    if not np.all(np.isfinite(panels)):
+        raise ValueError("images contain NaN or infinite values")
+    ncols = validate.positive_int(ncols, "ncols")
+    pad = validate.non_negative_int(pad, "pad")
+    if not 0.0 <= pad_value <= 1.0:
+        raise ValueError(f"pad_value must lie in [0, 1] like the digits, got {pad_value}")
+    count, height, width = panels.shape
+    ncols = min(ncols, count)
+    nrows = -(-count // ncols)
+    out = np.full((nrows * (height + pad) - pad, ncols * (width + pad) - pad), pad_value,
+                  dtype=np.float32)
+    for index, panel in enumerate(panels):
+        row, col = divmod(index, ncols)
+        top, left = row * (height + pad), col * (width + pad)
+        out[top:top + height, left:left + width] = panel
+    return out

@@ -1,0 +1,60 @@
+import json
+
+import pytest
+
+from genlab import report
+
+RESULTS = {
+    "fid_floor": 0.7234,
+    "models": [
+        {"name": "VAE 16-D", "neg_elbo": 99.94, "recon_mse": 0.0101, "fid": 40.26,
+         "fid_ratio": 55.6, "sharpness": 0.41, "class_coverage": 0.83, "train_seconds": 300.4},
+        {"name": "GAN", "fid": 3.1, "fid_ratio": 4.3, "sharpness": 1.02, "class_accuracy": 0.991,
+         "class_coverage": 0.95, "train_seconds": 400},
+    ],
+}
+
+
+def test_table_has_a_row_per_model_and_dashes_where_a_metric_does_not_apply():
+    table = report.results_table(RESULTS).splitlines()
+    assert table[0].startswith("| model | neg_elbo | recon_mse | fid |")
+    assert table[2] == ("| VAE 16-D | 99.9 | 0.0101 | 40.3 | 55.6 | 0.41 | – | – | 0.83 | 300 |")
+    assert table[3].startswith("| GAN | – | – | 3.1 | 4.3 | 1.02 | 0.991 | – | 0.95 | 400 |")
+    assert table[-1] == "FID floor (10,000 real training digits against the test digits): 0.72."
+
+
+@pytest.mark.parametrize("results, message", [
+    ({}, "non-empty list 'models'"),
+    ({"models": []}, "non-empty list 'models'"),
+    ({"models": [{"fid": 1.0}]}, "needs a 'name'"),
+    ({"models": [{"name": "x", "fid": "1.0"}]}, "must hold numbers"),
+    ({"models": [{"name": "x", "fid": float("nan")}]}, "finite"),
+])
+def test_table_rejects_malformed_results(results, message):
+    with pytest.raises(ValueError, match=message):
+        report.results_table(results)
+
+
+def test_readme_is_rewritten_only_between_the_markers(tmp_path):
+    readme = tmp_path / "README.md"
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(RESULTS))
+    readme.write_text(f"# Report\nbefore\n{report.START}\nold table\n{report.END}\nafter\n")
+    assert report.update_readme(readme, results, check=True) is True
+    assert "old table" in readme.read_text()  # --check never writes
+    assert report.update_readme(readme, results) is True
+    text = readme.read_text()
+    assert "old table" not in text and "| VAE 16-D | 99.9 |" in text
+    assert text.startswith("# Report\nbefore\n") and text.endswith(f"{report.END}\nafter\n")
+    assert report.update_readme(readme, results) is False  # idempotent
+
+
+def test_readme_without_markers_or_results_gives_a_clear_error(tmp_path):
+    readme = tmp_path / "README.md"
+    results = tmp_path / "results.json"
+    readme.write_text("# Report without markers\n")
+    with pytest.raises(ValueError, match="06_comparison"):
+        report.update_readme(readme, results)
+    results.write_text(json.dumps(RESULTS))
+    with pytest.raises(ValueError, match="marker"):
+        report.update_readme(readme, results)
