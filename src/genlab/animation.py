@@ -274,3 +274,36 @@ def save_mp4(frames: Sequence, path: str | os.PathLike, titles: Sequence[str] | 
             message = err.stderr.decode(errors="replace").strip()[-300:]
             raise RuntimeError(f"ffmpeg failed to write {target.name}: {message}") from None
     return target
+
+
+def gif_html(*paths: str | os.PathLike, width: int | None = None) -> str:
+    """``<img>`` tags that *link* GIF files by their path from the working folder.
+
+    A notebook runs in its own folder, so Jupyter serves the link and shows the GIF;
+    embedding it instead would put megabytes of base64 into the saved notebook, which
+    GitHub then refuses to render. A plain link under each image helps readers whose
+    viewer does not load local images (e.g. GitHub's notebook view).
+    """
+    if not paths:
+        raise ValueError("gif_html needs at least one GIF path")
+    if width is not None:
+        width = validate.positive_int(width, "width")
+    tags = []
+    for path in paths:
+        target = Path(path)
+        if target.suffix.lower() != ".gif":
+            raise ValueError(f"gif_html links .gif files, got {target.name}")
+        if not target.is_file():
+            raise ValueError(f"{target} does not exist; write it with save_gif first")
+        link = Path(os.path.relpath(target.resolve(), Path.cwd())).as_posix()
+        size = f' width="{width}"' if width else ""
+        tags.append(f'<figure style="display:inline-block;margin:4px"><img src="{link}"{size}>'
+                    f'<figcaption><a href="{link}">{target.name}</a></figcaption></figure>')
+    return "".join(tags)
+
+
+def show_gif(*paths: str | os.PathLike, width: int | None = None) -> None:
+    """Show GIFs in a notebook by linking them (see :func:`gif_html`), not embedding them."""
+    from IPython.display import HTML, display
+
+    display(HTML(gif_html(*paths, width=width)))
