@@ -25,22 +25,26 @@ class Interrupt(keras.callbacks.Callback):
             raise KeyboardInterrupt
 
 
-@pytest.mark.parametrize("notebook", ["04_gan"])
-def test_an_interrupted_gan_resumes_from_its_last_epoch(notebook, mnist, tmp_path):
-    ns = notebooks.definitions(notebook, batch_size=32)
-    x, y = mnist.x_train[:128], data.one_hot(mnist.y_train[:128])  # 4 batches per epoch
+def _interrupted_run(mnist, backup_dir, at_epoch, epochs):
+    """The 04 GAN on 128 digits (4 batches per epoch), stopped after epoch ``at_epoch``
+    with a backup in ``backup_dir``; returns the notebook's namespace, the data and the
+    interrupting callback (which kept the weights at the moment of the interruption)."""
+    ns = notebooks.definitions("04_gan", batch_size=32)
+    x, y = mnist.x_train[:128], data.one_hot(mnist.y_train[:128])
     dataset = data.make_dataset(x, y, batch_size=32, seed=0, drop_remainder=True)
-    backup_dir = str(tmp_path / "backup")
-
     keras.utils.set_random_seed(0)
-    first = ns["make_gan"]()
-    interrupt = Interrupt(at_epoch=1)
+    interrupt = Interrupt(at_epoch=at_epoch)
     with pytest.raises(KeyboardInterrupt):
-        first.fit(dataset, epochs=3, verbose=0,
-                  callbacks=[keras.callbacks.BackupAndRestore(backup_dir), interrupt])
-    assert interrupt.iterations == 8  # two epochs of four batches were done
+        ns["make_gan"]().fit(dataset, epochs=epochs, verbose=0,
+                             callbacks=[keras.callbacks.BackupAndRestore(backup_dir), interrupt])
+    keras.utils.set_random_seed(1)  # as in a fresh process: different initial weights
+    return ns, dataset, interrupt
 
-    keras.utils.set_random_seed(1)  # a fresh process: different initial weights
+
+def test_an_interrupted_gan_resumes_from_its_last_epoch(mnist, tmp_path):
+    backup_dir = str(tmp_path / "backup")
+    ns, dataset, interrupt = _interrupted_run(mnist, backup_dir, at_epoch=1, epochs=3)
+    assert interrupt.iterations == 8  # two epochs of four batches were done
     second = ns["make_gan"]()
     assert not all(np.array_equal(a, b) for a, b in zip(second.get_weights(), interrupt.weights,
                                                         strict=True))
@@ -52,17 +56,8 @@ def test_an_interrupted_gan_resumes_from_its_last_epoch(notebook, mnist, tmp_pat
 
 
 def test_a_resumed_run_restores_the_exact_weights(mnist, tmp_path):
-    ns = notebooks.definitions("04_gan", batch_size=32)
-    x, y = mnist.x_train[:128], data.one_hot(mnist.y_train[:128])
-    dataset = data.make_dataset(x, y, batch_size=32, seed=0, drop_remainder=True)
     backup_dir = str(tmp_path / "backup")
-    keras.utils.set_random_seed(0)
-    first = ns["make_gan"]()
-    interrupt = Interrupt(at_epoch=0)
-    with pytest.raises(KeyboardInterrupt):
-        first.fit(dataset, epochs=2, verbose=0,
-                  callbacks=[keras.callbacks.BackupAndRestore(backup_dir), interrupt])
-    keras.utils.set_random_seed(1)
+    ns, _, interrupt = _interrupted_run(mnist, backup_dir, at_epoch=0, epochs=2)
     second = ns["make_gan"]()
     restore = keras.callbacks.BackupAndRestore(backup_dir, delete_checkpoint=False)
     restore.set_model(second)
