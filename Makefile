@@ -1,6 +1,7 @@
 # genlab: the two commands of the README, and the steps they are made of.
 #   make test       set up, lint, unit tests, every notebook in quick mode (on copies)
-#   make reproduce  set up, every notebook in full mode in order (outputs saved in place)
+#   make reproduce  set up, every notebook in full mode in order (outputs saved in place),
+#                   then the README's results table from figs/06_comparison/results.json
 
 PYTHON ?= python3
 VENV   := .venv
@@ -32,6 +33,7 @@ test: lint
 
 reproduce: install
 	$(PY) -m genlab.notebooks full
+	$(PY) -m genlab.report
 
 benchmarks: install
 	$(PY) benchmarks/manifold_decode.py
