@@ -38,6 +38,7 @@ reproduce: install
 benchmarks: install
 	$(PY) benchmarks/manifold_decode.py
 	$(PY) benchmarks/metrics_speed.py
+	$(PY) benchmarks/train_throughput.py
 
 # Retrain the judge classifier behind genlab.metrics (about 8 minutes on 2 CPU cores).
 classifier: install

@@ -58,3 +58,14 @@ def test_readme_without_markers_or_results_gives_a_clear_error(tmp_path):
     results.write_text(json.dumps(RESULTS))
     with pytest.raises(ValueError, match="marker"):
         report.update_readme(readme, results)
+
+
+def test_the_committed_readme_table_is_generated_from_the_committed_results():
+    """The README's numbers are never hand-edited: its table is what genlab.report makes of
+    figs/06_comparison/results.json (rerun `python -m genlab.report` after 06_comparison)."""
+    from genlab import paths
+
+    root = paths.repo_root()
+    results = root / "figs" / "06_comparison" / "results.json"
+    stale = report.update_readme(root / "README.md", results, check=True)
+    assert stale is False, "README.md's results table is stale: run python -m genlab.report"

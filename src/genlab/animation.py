@@ -59,7 +59,7 @@ class FrameSchedule:
 
 def as_frame(image, name: str = "image") -> np.ndarray:
     """One image (H, W) or (H, W, 3), finite, in [0, 1], as float32: what a frame must be."""
-    array = validate.to_numpy(image, name).astype(np.float32)
+    array = validate.real_array(image, name).astype(np.float32)
     if array.ndim == 3 and array.shape[-1] == 1:
         array = array[..., 0]
     if not (array.ndim == 2 or (array.ndim == 3 and array.shape[-1] == 3)) or array.size == 0:
@@ -143,7 +143,7 @@ def scatter_frame(codes, labels, limit: float = 4.0, size: int = 320,
     """
     import matplotlib
 
-    z = validate.to_numpy(codes, "codes").astype(np.float64)
+    z = validate.real_array(codes, "codes").astype(np.float64)
     if z.ndim != 2 or z.shape[1] != 2 or z.shape[0] == 0:
         raise ValueError(f"codes must have shape (N, 2) with N > 0, got {z.shape}")
     if not np.all(np.isfinite(z)):
@@ -151,6 +151,7 @@ def scatter_frame(codes, labels, limit: float = 4.0, size: int = 320,
     digit = validate.labels(labels, "labels", length=len(z))
     size = validate.positive_int(size, "size")
     dot = validate.positive_int(dot, "dot")
+    limit = validate.real_number(limit, "limit")
     if not limit > 0:
         raise ValueError(f"limit must be positive, got {limit}")
     colors = np.asarray(matplotlib.colormaps["tab10"].colors)[:, :3]
@@ -195,6 +196,8 @@ def titled_frame(image, title: str | None = None, scale: int = 1) -> Image.Image
 
 
 def _pictures(frames: Sequence, titles: Sequence[str] | None, scale: int) -> list[Image.Image]:
+    if not hasattr(frames, "__len__") or isinstance(frames, str):
+        raise ValueError(f"frames must be a list of images, got {type(frames).__name__}")
     if len(frames) == 0:
         raise ValueError("no frames to write: record at least one frame first")
     if titles is not None and len(titles) != len(frames):
@@ -249,6 +252,7 @@ def save_mp4(frames: Sequence, path: str | os.PathLike, titles: Sequence[str] | 
     target = Path(path)
     if target.suffix.lower() != ".mp4":
         raise ValueError(f"save_mp4 writes .mp4 files, got {target.name}")
+    pictures = [p.convert("RGB") for p in _pictures(frames, titles, scale)]  # check them first
     binary = ffmpeg_binary()
     if binary is None:
         print(f"No ffmpeg binary found (PATH or imageio-ffmpeg): skipped {target.name}; "
@@ -256,7 +260,6 @@ def save_mp4(frames: Sequence, path: str | os.PathLike, titles: Sequence[str] | 
         return None
     import ffmpeg
 
-    pictures = [p.convert("RGB") for p in _pictures(frames, titles, scale)]
     width, height = pictures[0].size
     width, height = width - width % 2, height - height % 2  # yuv420p needs even sizes
     data = b"".join(np.asarray(p)[:height, :width].tobytes() for p in pictures)

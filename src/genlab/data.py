@@ -192,6 +192,7 @@ def make_dataset(x, y=None, batch_size: int = 128, shuffle: bool = True, seed: i
 
     x = validate.images(x, "x")
     batch_size = validate.positive_int(batch_size, "batch_size")
+    seed = validate.non_negative_int(seed, "seed")
     if y is not None:
         y = validate.to_numpy(y, "y")
         if y.ndim not in (1, 2):

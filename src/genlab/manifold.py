@@ -29,6 +29,7 @@ DEFAULT_RANGE = (0.05, 0.95)
 def quantile_axis(n: int = DEFAULT_N, low: float = 0.05, high: float = 0.95) -> np.ndarray:
     """``norm.ppf`` of ``n`` evenly spaced probabilities from ``low`` to ``high``."""
     n = validate.positive_int(n, "n")
+    low, high = validate.real_number(low, "low"), validate.real_number(high, "high")
     if not (0.0 < low < high < 1.0):
         raise ValueError(f"quantiles must satisfy 0 < low < high < 1, got low={low}, high={high}")
     return norm.ppf(np.linspace(low, high, n))
@@ -40,8 +41,9 @@ def grid_codes(latent_dim: int = 2, n: int = DEFAULT_N, low: float = 0.05, high:
     latent_dim = validate.positive_int(latent_dim, "latent_dim")
     if latent_dim < 2:
         raise ValueError("a 2-D manifold needs latent_dim >= 2")
-    if (len(dims) != 2 or dims[0] == dims[1]
-            or not all(isinstance(d, int) and 0 <= d < latent_dim for d in dims)):
+    if (not isinstance(dims, tuple | list) or len(dims) != 2 or dims[0] == dims[1]
+            or not all(isinstance(d, int | np.integer) and not isinstance(d, bool)
+                       and 0 <= d < latent_dim for d in dims)):
         raise ValueError(f"dims must be two different axes in 0..{latent_dim - 1}, got {dims}")
     q = quantile_axis(n, low, high)
     ys, xs = np.meshgrid(q[::-1], q, indexing="ij")

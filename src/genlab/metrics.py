@@ -163,6 +163,19 @@ def frechet_distance(a: FeatureStats, b: FeatureStats) -> float:
     spectrum as ``S_a S_b``: exact for covariance matrices and stable when they are
     singular (ReLU features with dead units), where ``scipy.linalg.sqrtm`` warns.
     """
+    for name, stats in (("a", a), ("b", b)):
+        if not isinstance(stats, FeatureStats):
+            raise ValueError(f"{name} must be FeatureStats (from feature_stats), "
+                             f"got {type(stats).__name__}")
+        dim = np.shape(stats.mean)
+        if len(dim) != 1 or np.shape(stats.cov) != dim * 2:
+            raise ValueError(f"{name} must hold a mean (D,) and a covariance (D, D), got "
+                             f"{np.shape(stats.mean)} and {np.shape(stats.cov)}")
+        if not (np.all(np.isfinite(stats.mean)) and np.all(np.isfinite(stats.cov))):
+            raise ValueError(f"{name} holds NaN or infinite feature statistics")
+    if np.shape(a.mean) != np.shape(b.mean):
+        raise ValueError(f"a and b must have the same feature size, got {np.shape(a.mean)[0]} "
+                         f"and {np.shape(b.mean)[0]}")
     root_a = _sqrt_psd(a.cov)
     eigenvalues = linalg.eigvalsh(root_a @ b.cov @ root_a)
     trace_covmean = float(np.sum(np.sqrt(np.clip(eigenvalues, 0.0, None))))
@@ -214,13 +227,14 @@ def mean_squared_laplacian(images) -> float:
 
 def sharpness(images, reference) -> float:
     """Mean squared Laplacian of ``images`` over that of real ``reference`` digits."""
-    if np.ndim(reference) == 0:
+    reference = validate.real_array(reference, "reference")
+    if reference.ndim == 0:
         ref = float(reference)  # a precomputed mean_squared_laplacian of real digits
         if not (np.isfinite(ref) and ref > 0):
             raise ValueError(f"a numeric reference must be a positive finite Laplacian energy, "
                              f"got {reference}")
     else:
-        ref = mean_squared_laplacian(reference)
+        ref = mean_squared_laplacian(validate.images(reference, "reference"))
     if not ref > 0:
         raise ValueError("the reference digits have no edges (all constant): pass real digits")
     return mean_squared_laplacian(images) / ref
@@ -291,6 +305,7 @@ class Evaluator:
         return self._cached("laplacian", lambda: mean_squared_laplacian(self.x_test))
 
     def fid(self, images) -> dict:
+        images = validate.images(images)  # before the judge scores the test digits
         value = fid(images, self.test_stats)
         return {"fid": value, "fid_floor": self.fid_floor, "fid_ratio": value / self.fid_floor}
 
@@ -300,6 +315,9 @@ class Evaluator:
     def samples(self, images, labels=None) -> dict:
         """Every sample metric that applies: fid (+ floor, ratio), sharpness, coverage,
         and class_accuracy when the requested ``labels`` are known."""
+        images = validate.images(images)  # fail before any FID is computed
+        if labels is not None:
+            labels = validate.labels(labels, "labels", len(images))
         result = {**self.fid(images), "sharpness": self.sharpness(images),
                   "class_coverage": class_coverage(images)}
         if labels is not None:

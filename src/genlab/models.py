@@ -41,6 +41,9 @@ def call_in_batches(model, inputs, batch_size: int = 2000):
     batch_size = validate.positive_int(batch_size, "batch_size")
     arrays = inputs if isinstance(inputs, list | tuple) else [inputs]
     arrays = [np.asarray(a) for a in arrays]
+    if not arrays or any(a.ndim == 0 for a in arrays):
+        raise ValueError("inputs must be an array (one row per example) or a list of them, "
+                         f"got {type(inputs).__name__}")
     n = len(arrays[0])
     if n == 0 or any(len(a) != n for a in arrays):
         lengths = [len(a) for a in arrays]

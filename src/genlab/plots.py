@@ -34,8 +34,11 @@ def _cmap(invert: bool) -> str:
 def digit_rows(rows: Sequence, row_titles: Sequence[str] | None = None, invert: bool = False,
                title: str | None = None, scale: float = 0.9):
     """Several rows of the same number of digits, e.g. originals over reconstructions."""
+    if not hasattr(rows, "__len__") or isinstance(rows, str):
+        raise ValueError(f"digit_rows needs a list of rows of digits, got {type(rows).__name__}")
     if len(rows) == 0:
         raise ValueError("digit_rows needs at least one row of digits")
+    scale = validate.real_number(scale, "scale")
     if not scale > 0:
         raise ValueError(f"scale must be positive, got {scale}")
     checked = [validate.images(row, f"rows[{i}]") for i, row in enumerate(rows)]
@@ -67,6 +70,7 @@ def digit_grid(images, ncols: int, row_labels: Sequence | None = None,
     """A grid of digits, row-major, with optional labels for rows and columns."""
     digits = validate.images(images, "images")
     ncols = validate.positive_int(ncols, "ncols")
+    scale = validate.real_number(scale, "scale")
     if not scale > 0:
         raise ValueError(f"scale must be positive, got {scale}")
     if digits.shape[0] % ncols:
@@ -99,9 +103,13 @@ def _history_dict(history) -> dict[str, list[float]]:
     logs = getattr(history, "history", history)
     if not isinstance(logs, Mapping) or not logs:
         raise ValueError("loss_curves needs a Keras History or a non-empty dict of metric lists")
-    lengths = {len(v) for v in logs.values()}
-    if 0 in lengths:
-        raise ValueError("the history holds an empty metric list: did fit() run any epoch?")
+    for key, values in logs.items():
+        array = validate.real_array(values, f"history[{key!r}]")
+        if array.ndim != 1:
+            raise ValueError(f"history[{key!r}] must be a list of numbers (one per epoch), "
+                             f"got shape {array.shape}")
+        if array.size == 0:
+            raise ValueError("the history holds an empty metric list: did fit() run any epoch?")
     return {str(k): [float(x) for x in v] for k, v in logs.items()}
 
 
@@ -144,12 +152,13 @@ def latent_scatter(codes, labels, limit: float = 4.0, title: str | None = None, 
 
     Fixed limits make successive frames of a training animation line up.
     """
-    z = validate.to_numpy(codes, "codes").astype(np.float32)
+    z = validate.real_array(codes, "codes").astype(np.float32)
     if z.ndim != 2 or z.shape[1] != 2 or z.shape[0] == 0:
         raise ValueError(f"codes must have shape (N, 2) with N > 0, got {z.shape}")
     if not np.all(np.isfinite(z)):
         raise ValueError("codes contain NaN or infinite values")
     digit = validate.labels(labels, "labels", length=z.shape[0])
+    limit = validate.real_number(limit, "limit")
     if not limit > 0:
         raise ValueError(f"limit must be positive, got {limit}")
     if ax is None:

@@ -17,6 +17,7 @@ def tile(images, nrows: int, ncols: int, pad: int = 0, pad_value: float = 1.0) -
     nrows = validate.positive_int(nrows, "nrows")
     ncols = validate.positive_int(ncols, "ncols")
     pad = validate.non_negative_int(pad, "pad")
+    pad_value = validate.real_number(pad_value, "pad_value")
     if not 0.0 <= pad_value <= 1.0:
         raise ValueError(f"pad_value must lie in [0, 1] like the digits, got {pad_value}")
     if digits.shape[0] != nrows * ncols:
@@ -41,13 +42,17 @@ def mosaic(images, ncols: int, pad: int = 4, pad_value: float = 1.0) -> np.ndarr
 
     Empty cells of the last row are filled with ``pad_value``, so any count fits.
     """
-    panels = validate.to_numpy(images, "images").astype(np.float32)
+    panels = validate.real_array(images, "images").astype(np.float32)
     if panels.ndim != 3 or 0 in panels.shape:
         raise ValueError(f"mosaic needs a stack of 2-D images (K, H, W), got shape {panels.shape}")
     if not np.all(np.isfinite(panels)):
         raise ValueError("images contain NaN or infinite values")
+    if panels.min() < -1e-6 or panels.max() > 1 + 1e-6:
+        raise ValueError(f"images must lie in [0, 1] like the digits, got values in "
+                         f"[{panels.min():.3f}, {panels.max():.3f}]")
     ncols = validate.positive_int(ncols, "ncols")
     pad = validate.non_negative_int(pad, "pad")
+    pad_value = validate.real_number(pad_value, "pad_value")
     if not 0.0 <= pad_value <= 1.0:
         raise ValueError(f"pad_value must lie in [0, 1] like the digits, got {pad_value}")
     count, height, width = panels.shape

@@ -29,6 +29,22 @@ def to_numpy(value: Any, name: str) -> np.ndarray:
     return array
 
 
+def real_array(value: Any, name: str) -> np.ndarray:
+    """Like :func:`to_numpy`, but only bool, integer or float data (no strings, no complex)."""
+    array = to_numpy(value, name)
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must hold real numbers (int or float), got dtype {array.dtype}")
+    return array
+
+
+def real_number(value: Any, name: str) -> float:
+    """One real number (int or float, not bool, str or None) as a Python float."""
+    if isinstance(value, bool | np.bool_) or not isinstance(
+            value, int | float | np.integer | np.floating):
+        raise ValueError(f"{name} must be a real number, got {value!r}")
+    return float(value)
+
+
 def images(value: Any, name: str = "images") -> np.ndarray:
     """Digits as float32 (N, 28, 28, 1) in [0, 1]; (N, 28, 28) is accepted and expanded."""
     array = to_numpy(value, name)
@@ -105,6 +121,8 @@ def non_negative_int(value: Any, name: str) -> int:
 
 def label_list(value: Sequence[int] | int, name: str = "labels") -> list[int]:
     """A label or a list of labels to condition on, e.g. ``range(10)``."""
+    if isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be a digit 0..9 or a list of them, got {value!r}")
     if isinstance(value, int | np.integer):
         value = [int(value)]
     try:

@@ -1,0 +1,125 @@
+"""Training throughput of every model of the series, against this machine's ceiling.
+
+    python benchmarks/train_throughput.py            # writes benchmarks/results.json
+
+For the main model of each notebook (built from the notebook's own cells by
+``genlab.series``) at the notebook's batch size, on the real MNIST training digits:
+``WARMUP`` steps first (tracing, thread pools), then ``RUNS`` runs of ``STEPS`` steps; the
+median seconds per step and images per second. FLOPs per training image are counted
+from the layer shapes (a forward pass counts once, a forward pass with its backward pass
+three times; see ``genlab.series``) and turned into achieved GFLOP/s, next to the float32
+matrix-product rate that TensorFlow reaches on this machine in the same run.
+
+Variants of the CVAE+GAN step, each measured the same way: XLA compilation
+(``jit_compile=True``), batch 256 instead of 64, and bfloat16 mixed precision. A variant
+that fails to run is recorded with its error instead of a time. The same script runs
+unchanged on a GPU and records the device it used.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import genlab  # noqa: F401  (quiet TensorFlow logs)
+from genlab import data, flops, series
+
+WARMUP = 10
+STEPS = 30
+RUNS = 3
+OUT = Path(__file__).with_name("results.json")
+
+
+class EpochClock:
+    """Wall-clock seconds of every epoch of a ``fit`` (one epoch = one timed run)."""
+
+    def __init__(self):
+        import keras
+
+        class _Clock(keras.callbacks.Callback):
+            def on_epoch_begin(inner, epoch, logs=None):
+                inner.start = time.perf_counter()
+
+            def on_epoch_end(inner, epoch, logs=None):
+                self.seconds.append(time.perf_counter() - inner.start)
+
+        self.seconds: list[float] = []
+        self.callback = _Clock()
+
+
+def time_training(trainable) -> dict:
+    """Median seconds per step over ``RUNS`` runs of ``STEPS`` steps, after a warm-up."""
+    dataset = trainable.dataset.repeat()
+    trainable.model.fit(dataset, epochs=1, steps_per_epoch=WARMUP, verbose=0)
+    clock = EpochClock()
+    trainable.model.fit(dataset, epochs=RUNS, steps_per_epoch=STEPS, verbose=0,
+                        callbacks=[clock.callback])
+    step = statistics.median(clock.seconds) / STEPS
+    per_image = series.training_flops_per_image(trainable)
+    return {
+        "batch_size": trainable.batch_size,
+        "seconds_per_step": round(step, 4),
+        "seconds_per_step_runs": [round(s / STEPS, 4) for s in clock.seconds],
+        "images_per_second": round(trainable.batch_size / step, 1),
+        "training_mflops_per_image": round(per_image / 1e6, 2),
+        "achieved_gflops": round(per_image * trainable.batch_size / step / 1e9, 1),
+    }
+
+
+def measure(notebook, x, y, batch_size=None, jit=False, policy=None) -> dict:
+    import keras
+
+    keras.utils.set_random_seed(42)
+    keras.mixed_precision.set_global_policy(policy or "float32")
+    try:
+        trainable = series.build(notebook, x, y, batch_size=batch_size)
+        if jit:
+            trainable.model.jit_compile = True
+        return time_training(trainable)
+    except Exception as error:  # a variant that cannot run is a result too
+        return {"error": f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"}
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+def main() -> dict:
+    import tensorflow as tf
+
+    mnist = data.prepare_mnist()
+    x, y = mnist.x_train, mnist.y_train
+    ceiling = flops.matmul_gflops()
+    models = {}
+    for notebook in sorted(series.BUILDERS):
+        models[notebook] = measure(notebook, x, y)
+        print(notebook, models[notebook], flush=True)
+    variants = {
+        "xla (jit_compile=True)": measure("05_cvae_gan", x, y, jit=True),
+        "batch 256": measure("05_cvae_gan", x, y, batch_size=256),
+        "mixed_bfloat16": measure("05_cvae_gan", x, y, policy="mixed_bfloat16"),
+    }
+    for name, row in variants.items():
+        print(name, row, flush=True)
+    for row in list(models.values()) + list(variants.values()):
+        if "achieved_gflops" in row:
+            row["fraction_of_ceiling"] = round(row["achieved_gflops"] / ceiling, 3)
+    gpus = tf.config.list_physical_devices("GPU")
+    result = {
+        "command": "python benchmarks/train_throughput.py",
+        "machine": {"cpu": platform.processor() or platform.machine(),
+                    "device": f"GPU ({gpus[0].name})" if gpus else "CPU",
+                    "tensorflow": tf.__version__},
+        "warmup_steps": WARMUP, "steps_per_run": STEPS, "runs": RUNS,
+        "matmul_ceiling_gflops": round(ceiling, 1),
+        "models": models,
+        "cvae_gan_variants": variants,
+    }
+    OUT.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main()
