@@ -39,6 +39,7 @@ benchmarks: install
 	$(PY) benchmarks/manifold_decode.py
 	$(PY) benchmarks/metrics_speed.py
 	$(PY) benchmarks/train_throughput.py
+	$(PY) benchmarks/time_to_quality.py
 
 # Retrain the judge classifier behind genlab.metrics (about 8 minutes on 2 CPU cores).
 classifier: install
