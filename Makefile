@@ -40,6 +40,7 @@ benchmarks: install
 	$(PY) benchmarks/metrics_speed.py
 	$(PY) benchmarks/train_throughput.py
 	$(PY) benchmarks/time_to_quality.py
+	$(PY) benchmarks/cvae_gan_knobs.py
 
 # Retrain the judge classifier behind genlab.metrics (about 8 minutes on 2 CPU cores).
 classifier: install

@@ -51,6 +51,19 @@ def test_sampling_is_repeatable_for_a_seed():
     assert not np.allclose(a, c)
 
 
+def test_sampling_runs_under_bfloat16_mixed_precision():
+    """The benchmark's bf16 variant: bfloat16 codes must get bfloat16 noise, not float32."""
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        model = tiny_conditional_model()
+        z_mean, _, z = model(list(inputs()))
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert z.dtype == z_mean.dtype == "bfloat16"
+    z = keras.ops.convert_to_numpy(keras.ops.cast(z, "float32"))
+    assert np.all(np.isfinite(z)) and z.std() > 0
+
+
 def test_saved_model_with_custom_layers_round_trips(tmp_path):
     model = tiny_conditional_model()
     x, y = inputs()

@@ -14,6 +14,15 @@ def test_images_expands_channel_and_casts():
     assert np.all(out == 0.5)
 
 
+
+def test_images_accepts_the_bfloat16_output_of_a_mixed_precision_model():
+    import ml_dtypes
+
+    digits = np.array([0.0, 0.25, 0.5, 1.0], ml_dtypes.bfloat16).repeat(196).reshape(1, 28, 28)
+    out = validate.images(digits)
+    assert out.dtype == np.float32 and out.shape == (1, 28, 28, 1)
+    assert sorted(np.unique(out)) == [0.0, 0.25, 0.5, 1.0]
+
 @pytest.mark.parametrize(
     ("array", "message"),
     [

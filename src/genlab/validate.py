@@ -26,6 +26,10 @@ def to_numpy(value: Any, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be array-like, got {type(value).__name__}: {err}") from None
     if array.dtype == object:
         raise ValueError(f"{name} must be a numeric array, got ragged or object data")
+    if array.dtype.name == "bfloat16":
+        # a model under Keras's mixed_bfloat16 policy returns ml_dtypes.bfloat16, which
+        # numpy does not count as floating point; its values are plain floats
+        array = array.astype(np.float32)
     return array
 
 
