@@ -83,7 +83,8 @@ def fused_update(trainable, x, y):
     """Replace the CVAE+GAN's train step by one that computes the encoder's and the
     decoder's gradients in one backward pass, of ``L_prior + gamma * L_llike + L_GAN(dec)``.
     The decoder's gradient is the notebook's; the encoder also receives the decoder's GAN
-    term through its reconstructions (the notebook's encoder does not). D is unchanged."""
+    term through its reconstructions (the notebook's encoder does not). D is unchanged.
+    For the ``ratio`` and ``equilibrium`` rules (the threshold loop's state is not advanced)."""
     import tensorflow as tf
 
     model = trainable.model
