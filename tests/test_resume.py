@@ -21,6 +21,8 @@ def _cvae_gan_batches(model):
 
 # notebook -> (its model factory in the notebook's namespace, batches the model has trained)
 CASES = {"04_gan": ("make_gan", _gan_batches), "05_cvae_gan": ("make_model", _cvae_gan_batches)}
+# the factory's arguments for the notebook's main model (04's averages G's weights)
+MAIN = {"04_gan": {"ema": True}, "05_cvae_gan": {}}
 
 
 class Interrupt(keras.callbacks.Callback):
@@ -54,10 +56,10 @@ def _interrupted_run(notebook, mnist, backup_dir, at_epoch, epochs):
     keras.utils.set_random_seed(0)
     interrupt = Interrupt(at_epoch, count)
     with pytest.raises(KeyboardInterrupt):
-        ns[factory]().fit(dataset, epochs=epochs, verbose=0,
+        ns[factory](**MAIN[notebook]).fit(dataset, epochs=epochs, verbose=0,
                           callbacks=[keras.callbacks.BackupAndRestore(backup_dir), interrupt])
     keras.utils.set_random_seed(1)  # as in a fresh process: different initial weights
-    return ns[factory], dataset, interrupt
+    return lambda: ns[factory](**MAIN[notebook]), dataset, interrupt
 
 
 @pytest.mark.parametrize("notebook", sorted(CASES))

@@ -55,7 +55,7 @@ def _vae_like(class_name, conditional):
 
 
 def _gan(ns, x, y, batch_size):
-    gan = ns["make_gan"]()
+    gan = ns["make_gan"](ema=True)  # the main model averages G's weights
     dataset = data.make_dataset(x, data.one_hot(y), batch_size=batch_size, seed=ns["seed"],
                                 drop_remainder=True)
     # D step: G forward, D forward+backward on real and fake; G step: G and D forward+backward
