@@ -4,7 +4,7 @@
                                              # and figs/benchmarks/time_to_quality.png
 
 Three runs of ``BUDGET_SECONDS`` of training each, from the same seed: the notebook's
-default (the balance rule its race chose, layer l on the main path), the seed article's recipe
+default (its balance rule, layer l on the main path), the seed article's recipe
 (dropout 0.3 everywhere, layer l as a side branch, its cross-entropy feature distance,
 threshold loops and learning rates), and the default with batch 256 instead of 64 and its three
 learning rates doubled (the square-root scaling rule for RMSprop-like optimizers: four
@@ -29,7 +29,7 @@ INTERVAL_SECONDS = 45
 TARGET_CLASS_ACCURACY = 0.97
 OUT = Path(__file__).with_name("time_to_quality.json")
 # name: (parameters-cell overrides, make_model switches)
-DEFAULT_BALANCE = "equilibrium"  # what the notebook's race chose ("balance" in its metrics.json)
+DEFAULT_BALANCE = "ratio"  # the notebook's default ("balance" in its parameters and metrics.json)
 RUNS = {
     "default": ({}, {"balance": DEFAULT_BALANCE}),
     "seed article's recipe": ({}, {"feature_layer": "side", "balance": "threshold",
