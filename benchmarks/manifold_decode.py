@@ -47,39 +47,42 @@ def seed_size_decoder():
     return keras.Model([z, y], out, name="seed_size_decoder")
 
 
-def time_batched(decoder) -> list[float]:
-    manifold.decode_manifold(decoder, LATENT_DIM, labels=LABELS)  # warm-up
+def time_batched(decoder, repeats: int = REPEATS, labels=LABELS,
+                 n: int = manifold.DEFAULT_N) -> list[float]:
+    manifold.decode_manifold(decoder, LATENT_DIM, labels=labels, n=n)  # warm-up
     times = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         start = time.perf_counter()
-        images = manifold.decode_manifold(decoder, LATENT_DIM, labels=LABELS)
+        images = manifold.decode_manifold(decoder, LATENT_DIM, labels=labels, n=n)
         times.append(time.perf_counter() - start)
-    assert images.shape == (10, 15 * 28, 15 * 28)
+    assert images.shape == (len(labels), n * 28, n * 28)
     return times
 
 
-def time_per_cell_loop(decoder) -> float:
-    """Seconds per cell of the per-cell ``predict`` loop, over ``LOOP_CELLS`` cells."""
+def time_per_cell_loop(decoder, cells: int = LOOP_CELLS) -> float:
+    """Seconds per cell of the per-cell ``predict`` loop, over ``cells`` cells."""
     codes = manifold.grid_codes(LATENT_DIM)
     label = np.eye(10, dtype=np.float32)[[7]]
     decoder.predict([codes[:1], label], verbose=0)  # warm-up
     start = time.perf_counter()
-    for i in range(LOOP_CELLS):
+    for i in range(cells):
         decoder.predict([codes[i : i + 1], label], verbose=0)
-    return (time.perf_counter() - start) / LOOP_CELLS
+    return (time.perf_counter() - start) / cells
 
 
-def main() -> dict:
+def main(repeats: int = REPEATS, loop_cells: int = LOOP_CELLS, labels=LABELS,
+         n: int = manifold.DEFAULT_N, matmul_size: int = 2048, write: bool = True) -> dict:
+    """The benchmark as recorded; smaller arguments (and ``write=False``) are for the tests."""
     import tensorflow as tf
 
     decoder = seed_size_decoder()
-    digits = len(LABELS) * 15 * 15
+    digits = len(labels) * n * n
     flops_per_digit = flops.model_flops(decoder)
-    ceiling = flops.matmul_gflops()
-    batched = time_batched(decoder)
+    ceiling = flops.matmul_gflops(size=matmul_size)
+    batched = time_batched(decoder, repeats, labels, n)
     median = statistics.median(batched)
     achieved = flops_per_digit * digits / median / 1e9
-    per_cell = time_per_cell_loop(decoder)
+    per_cell = time_per_cell_loop(decoder, loop_cells)
     result = {
         "command": "python benchmarks/manifold_decode.py",
         "machine": {"cpu": platform.processor() or platform.machine(),
@@ -92,12 +95,13 @@ def main() -> dict:
         "batched_seconds_runs": [round(t, 3) for t in batched],
         "batched_gflops": round(achieved, 1),
         "batched_fraction_of_ceiling": round(achieved / ceiling, 3),
-        "per_cell_loop_cells_timed": LOOP_CELLS,
+        "per_cell_loop_cells_timed": loop_cells,
         "per_cell_loop_seconds_per_cell": round(per_cell, 4),
         "per_cell_loop_seconds_for_all_digits": round(per_cell * digits, 1),
         "speedup_batched_vs_loop": round(per_cell * digits / median, 1),
     }
-    OUT.write_text(json.dumps(result, indent=2) + "\n")
+    if write:
+        OUT.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     return result
 

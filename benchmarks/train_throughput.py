@@ -52,19 +52,20 @@ class EpochClock:
         self.callback = _Clock()
 
 
-def time_training(trainable) -> dict:
-    """Median seconds per step over ``RUNS`` runs of ``STEPS`` steps, after a warm-up."""
+def time_training(trainable, warmup: int = WARMUP, steps: int = STEPS,
+                  runs: int = RUNS) -> dict:
+    """Median seconds per step over ``runs`` runs of ``steps`` steps, after a warm-up."""
     dataset = trainable.dataset.repeat()
-    trainable.model.fit(dataset, epochs=1, steps_per_epoch=WARMUP, verbose=0)
+    trainable.model.fit(dataset, epochs=1, steps_per_epoch=warmup, verbose=0)
     clock = EpochClock()
-    trainable.model.fit(dataset, epochs=RUNS, steps_per_epoch=STEPS, verbose=0,
+    trainable.model.fit(dataset, epochs=runs, steps_per_epoch=steps, verbose=0,
                         callbacks=[clock.callback])
-    step = statistics.median(clock.seconds) / STEPS
+    step = statistics.median(clock.seconds) / steps
     per_image = series.training_flops_per_image(trainable)
     return {
         "batch_size": trainable.batch_size,
         "seconds_per_step": round(step, 4),
-        "seconds_per_step_runs": [round(s / STEPS, 4) for s in clock.seconds],
+        "seconds_per_step_runs": [round(s / steps, 4) for s in clock.seconds],
         "images_per_second": round(trainable.batch_size / step, 1),
         "training_mflops_per_image": round(per_image / 1e6, 2),
         "achieved_gflops": round(per_image * trainable.batch_size / step / 1e9, 1),
@@ -121,7 +122,8 @@ def fused_update(trainable, x, y):
     model.train_step = train_step  # FLOPs per image stay counted as before: same work unit
 
 
-def measure(notebook, x, y, batch_size=None, jit=False, policy=None, change=None) -> dict:
+def measure(notebook, x, y, batch_size=None, jit=False, policy=None, change=None,
+            **timing) -> dict:
     import keras
 
     keras.utils.set_random_seed(42)
@@ -132,30 +134,41 @@ def measure(notebook, x, y, batch_size=None, jit=False, policy=None, change=None
             trainable.model.jit_compile = True
         if change is not None:
             change(trainable, x, y)
-        return time_training(trainable)
+        return time_training(trainable, **timing)
     except Exception as error:  # a variant that cannot run is a result too
         return {"error": f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"}
     finally:
         keras.mixed_precision.set_global_policy("float32")
 
 
-def main() -> dict:
+# the CVAE+GAN variants: name -> keyword arguments of ``measure``
+VARIANTS = {
+    "xla (jit_compile=True)": {"jit": True},
+    "batch 256": {"batch_size": 256},
+    "mixed_bfloat16": {"policy": "mixed_bfloat16"},
+    "tf.data without cache and prefetch": {"change": plain_pipeline},
+    "fused encoder+decoder update": {"change": fused_update},
+}
+
+
+def main(notebooks=None, variants=None, digits: int | None = None, warmup: int = WARMUP,
+         steps: int = STEPS, runs: int = RUNS, matmul_size: int = 2048,
+         write: bool = True) -> dict:
+    """The benchmark as recorded: every notebook's model and every variant on all training
+    digits. Smaller arguments (some ``notebooks`` and ``variants``, the first ``digits``
+    training digits, fewer steps, ``write=False``) are for the tests."""
     import tensorflow as tf
 
-    mnist = data.prepare_mnist()
+    mnist = data.prepare_mnist(n_train=digits)
     x, y = mnist.x_train, mnist.y_train
-    ceiling = flops.matmul_gflops()
+    ceiling = flops.matmul_gflops(size=matmul_size)
+    timing = {"warmup": warmup, "steps": steps, "runs": runs}
     models = {}
-    for notebook in sorted(series.BUILDERS):
-        models[notebook] = measure(notebook, x, y)
+    for notebook in sorted(series.BUILDERS) if notebooks is None else notebooks:
+        models[notebook] = measure(notebook, x, y, **timing)
         print(notebook, models[notebook], flush=True)
-    variants = {
-        "xla (jit_compile=True)": measure("05_cvae_gan", x, y, jit=True),
-        "batch 256": measure("05_cvae_gan", x, y, batch_size=256),
-        "mixed_bfloat16": measure("05_cvae_gan", x, y, policy="mixed_bfloat16"),
-        "tf.data without cache and prefetch": measure("05_cvae_gan", x, y, change=plain_pipeline),
-        "fused encoder+decoder update": measure("05_cvae_gan", x, y, change=fused_update),
-    }
+    variants = {name: measure("05_cvae_gan", x, y, **VARIANTS[name], **timing)
+                for name in (VARIANTS if variants is None else variants)}
     for name, row in variants.items():
         print(name, row, flush=True)
     for row in list(models.values()) + list(variants.values()):
@@ -167,12 +180,13 @@ def main() -> dict:
         "machine": {"cpu": platform.processor() or platform.machine(),
                     "device": f"GPU ({gpus[0].name})" if gpus else "CPU",
                     "tensorflow": tf.__version__},
-        "warmup_steps": WARMUP, "steps_per_run": STEPS, "runs": RUNS,
+        "warmup_steps": warmup, "steps_per_run": steps, "runs": runs,
         "matmul_ceiling_gflops": round(ceiling, 1),
         "models": models,
         "cvae_gan_variants": variants,
     }
-    OUT.write_text(json.dumps(result, indent=2) + "\n")
+    if write:
+        OUT.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     return result
 

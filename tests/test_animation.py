@@ -148,28 +148,28 @@ def test_scatter_frame_rejects_bad_input():
         animation.scatter_frame(np.zeros((2, 2)), [0, 1], limit=0)
 
 
-def test_gif_html_links_the_file_instead_of_embedding_it(tmp_path, monkeypatch):
-    gif = animation.save_gif([np.zeros((28, 28)), np.ones((28, 28))], tmp_path / "figs" / "a.gif")
-    notebook_dir = tmp_path / "notebooks"
-    notebook_dir.mkdir()
-    monkeypatch.chdir(notebook_dir)
-    html = animation.gif_html(gif, width=200)
-    assert 'src="../figs/a.gif"' in html and 'width="200"' in html
-    assert 'href="../figs/a.gif"' in html
-    assert len(html) < 500  # a link, not the file's bytes
-    assert html.count("<img") == 1
-    assert animation.gif_html(gif, gif).count("<img") == 2
+def test_gif_preview_embeds_a_small_gif_whole_and_thins_a_large_one(tmp_path):
+    rng = np.random.default_rng(0)
+    small = tmp_path / "small.gif"
+    animation.save_gif([np.zeros((28, 28)), np.ones((28, 28))], small)
+    assert animation.gif_preview(small) == small.read_bytes()
+    large = tmp_path / "large.gif"
+    noise = [rng.random((200, 200)) for _ in range(60)]  # incompressible frames
+    animation.save_gif(noise, large, frame_ms=50, last_frame_ms=50)
+    preview = animation.gif_preview(large, budget_kb=300)
+    assert large.stat().st_size > 300 * 1024 >= len(preview)
+    from io import BytesIO
+
+    from PIL import Image
+    with Image.open(BytesIO(preview)) as gif:
+        assert 1 < gif.n_frames < 60  # thinned, still an animation
 
 
-def test_gif_html_rejects_missing_and_non_gif_files(tmp_path):
+def test_gif_preview_rejects_missing_and_non_gif_files(tmp_path):
     png = tmp_path / "a.png"
-    png.write_bytes(b"png")
-    with pytest.raises(ValueError, match=".gif files"):
-        animation.gif_html(png)
-    with pytest.raises(ValueError, match="does not exist"):
-        animation.gif_html(tmp_path / "missing.gif")
-    with pytest.raises(ValueError, match="at least one"):
-        animation.gif_html()
-    gif = animation.save_gif([np.zeros((28, 28))], tmp_path / "b.gif")
-    with pytest.raises(ValueError, match="width"):
-        animation.gif_html(gif, width=0)
+    png.write_bytes(b"not a gif")
+    for bad in (png, tmp_path / "missing.gif"):
+        with pytest.raises(ValueError, match="not an existing .gif"):
+            animation.gif_preview(bad)
+    with pytest.raises(ValueError, match="at least one GIF"):
+        animation.show_gif()

@@ -89,3 +89,23 @@ def test_notebook_folders(tmp_path, monkeypatch):
     for bad in ["", "../x", "a/b", None]:
         with pytest.raises(ValueError, match="file stem"):
             paths.use_notebook(bad)
+
+
+def test_an_installed_copy_finds_the_checkout_from_the_working_folder(tmp_path, monkeypatch):
+    """`pip install .` puts genlab in site-packages: the checkout is found from the working
+    folder (a notebook runs in notebooks/), and GENLAB_ROOT (set by the Colab setup) wins."""
+    checkout = tmp_path / "series"
+    (checkout / "notebooks").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("[project]\nname = 'genlab'\n")
+    monkeypatch.delenv("GENLAB_ROOT", raising=False)
+    monkeypatch.setattr(paths, "__file__", str(tmp_path / "site-packages" / "genlab" / "paths.py"))
+    monkeypatch.chdir(checkout / "notebooks")
+    assert paths.repo_root() == checkout.resolve()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert paths.repo_root() == elsewhere.resolve()  # no checkout around: the working folder
+    monkeypatch.setenv("GENLAB_ROOT", str(checkout))
+    assert paths.repo_root() == checkout.resolve()
+    assert paths.shipped_weights_dir("02_vae") == checkout.resolve() / "weights" / "02_vae"
+    assert paths.shipped_figs_dir("02_vae") == checkout.resolve() / "figs" / "02_vae"

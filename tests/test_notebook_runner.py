@@ -79,3 +79,20 @@ def test_main_without_notebooks_says_so(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(notebooks, "list_notebooks", lambda: [])
     assert notebooks.main(["full"]) == 0
     assert "nothing to run" in capsys.readouterr().out
+
+
+def test_the_comparison_runs_after_every_other_notebook(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for stem in ("07_appendix", "06_comparison", "01_first", "02_second"):
+        (folder / f"{stem}.ipynb").write_text("{}")
+    order = [p.stem for p in notebooks.list_notebooks(tmp_path)]
+    assert order == ["01_first", "02_second", "07_appendix", "06_comparison"]
+
+
+def test_parameters_are_overridden_only_on_a_quick_copy(tmp_path):
+    source = probe_notebook(tmp_path)
+    with pytest.raises(ValueError, match="only be overridden in quick mode"):
+        notebooks.execute(source, "full", parameters={"train": False})
+    with pytest.raises(ValueError, match="no cell tagged 'parameters'"):
+        notebooks.execute(source, "quick", out_root=tmp_path / "q", parameters={"train": False})

@@ -121,3 +121,31 @@ def test_save_fig_without_a_notebook_says_what_to_do(monkeypatch):
     monkeypatch.setattr(paths, "_current_notebook", None)
     with pytest.raises(ValueError, match="use_notebook"):
         plots.save_fig("x")
+
+
+def test_batch_curves_draw_raw_and_smoothed_lines_with_references():
+    values = {"batch_d_loss": list(np.linspace(2.0, 1.4, 200)), "batch_g_loss": [0.7] * 200}
+    fig = plots.batch_curves(values, [["batch_d_loss"], ["batch_g_loss"]], smooth=20,
+                             references=[{"2 ln 2": 2 * np.log(2)}, {"ln 2": np.log(2)}],
+                             titles=["D", "G"], batches_per_epoch=50)
+    left, right = fig.axes
+    labels = [line.get_label() for line in left.get_lines()]
+    assert "d_loss" in labels and "2 ln 2" in labels and "ln 2" not in labels
+    raw, smooth = left.get_lines()[:2]
+    assert len(raw.get_xdata()) == 200 and len(smooth.get_xdata()) == 200 - 20 + 1
+    with pytest.raises(ValueError, match="unknown"):
+        plots.batch_curves(values, [["batch_nope"]])
+    with pytest.raises(ValueError, match="one entry per panel"):
+        plots.batch_curves(values, [["batch_d_loss"]], titles=["a", "b"])
+
+
+def test_study_curves_shade_the_spread_over_seeds():
+    summary = {"configs": {"default": {"checkpoints": [
+        {"batch": 500, "seeds": 3, "kl": {"mean": 5.0, "spread": 1.0}},
+        {"batch": 1000, "seeds": 3, "kl": {"mean": 8.0, "spread": 0.5}}]}}}
+    fig = plots.study_curves(summary, ["kl"])
+    ax = fig.axes[0]
+    assert list(ax.get_lines()[0].get_ydata()) == [5.0, 8.0]
+    assert len(ax.collections) == 1  # the shaded band
+    with pytest.raises(ValueError, match="no configurations"):
+        plots.study_curves(summary, ["kl"], configs=["other"])

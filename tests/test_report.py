@@ -6,29 +6,34 @@ from genlab import report
 
 RESULTS = {
     "fid_floor": 0.7234,
+    "intra_fid_floor": 1.9634,
     "models": [
         {"name": "VAE 16-D", "neg_elbo": 99.94, "recon_mse": 0.0101, "fid": 40.26,
-         "fid_ratio": 55.6, "sharpness": 0.41, "class_coverage": 0.83, "train_seconds": 300.4},
+         "fid_ratio": 55.6, "kl": 25.04, "precision": 0.774, "recall": 0.795,
+         "sharpness": 0.41, "speckle": 0.0089, "class_coverage": 0.83, "train_seconds": 300.4},
         {"name": "GAN", "fid": 3.1, "fid_ratio": 4.3, "sharpness": 1.02, "class_accuracy": 0.991,
-         "class_coverage": 0.95, "train_seconds": 400},
+         "intra_fid_ratio": 7.25, "class_coverage": 0.95, "train_seconds": 400},
     ],
 }
 
 
 def test_table_has_a_row_per_model_and_dashes_where_a_metric_does_not_apply():
     table = report.results_table(RESULTS).splitlines()
-    assert table[0].startswith("| model | neg_elbo | recon_mse | fid |")
-    assert table[2] == ("| VAE 16-D | 99.9 | 0.0101 | 40.3 | 55.6 | 0.41 | – | – | 0.83 | 300 |")
-    assert table[3].startswith("| GAN | – | – | 3.1 | 4.3 | 1.02 | 0.991 | – | 0.95 | 400 |")
-    assert table[-1] == "FID floor (10,000 real training digits against the test digits): 0.72."
+    assert table[0].startswith("| model | neg_elbo | recon_mse | KL (nats) | FID / floor |")
+    assert table[2] == ("| VAE 16-D | 99.9 | 0.0101 | 25.0 | 55.6 | 0.77 | 0.80 | – | 0.41 | "
+                        "0.009 | – | – | – | 0.83 | 300 |")
+    assert table[3] == ("| GAN | – | – | – | 4.3 | – | – | 7.2 | 1.02 | – | 0.991 | – | – | "
+                        "0.95 | 400 |")
+    assert table[-1] == ("FID floor (10,000 real training digits against the test digits): "
+                         "0.72; intra-class FID floor (the same, per label, averaged): 1.96.")
 
 
 @pytest.mark.parametrize("results, message", [
     ({}, "non-empty list 'models'"),
     ({"models": []}, "non-empty list 'models'"),
     ({"models": [{"fid": 1.0}]}, "needs a 'name'"),
-    ({"models": [{"name": "x", "fid": "1.0"}]}, "must hold numbers"),
-    ({"models": [{"name": "x", "fid": float("nan")}]}, "finite"),
+    ({"models": [{"name": "x", "fid_ratio": "1.0"}]}, "must hold numbers"),
+    ({"models": [{"name": "x", "fid_ratio": float("nan")}]}, "finite"),
 ])
 def test_table_rejects_malformed_results(results, message):
     with pytest.raises(ValueError, match=message):

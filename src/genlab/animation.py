@@ -19,6 +19,7 @@ import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 import numpy as np
@@ -279,34 +280,52 @@ def save_mp4(frames: Sequence, path: str | os.PathLike, titles: Sequence[str] | 
     return target
 
 
-def gif_html(*paths: str | os.PathLike, width: int | None = None) -> str:
-    """``<img>`` tags that *link* GIF files by their path from the working folder.
+def gif_preview(path: str | os.PathLike, budget_kb: int = 600) -> bytes:
+    """The GIF's bytes, or a lighter version of it that fits in ``budget_kb``.
 
-    A notebook runs in its own folder, so Jupyter serves the link and shows the GIF;
-    embedding it instead would put megabytes of base64 into the saved notebook, which
-    GitHub then refuses to render. A plain link under each image helps readers whose
-    viewer does not load local images (e.g. GitHub's notebook view).
+    Notebooks embed their GIFs (a link to a file is not shown by GitHub's notebook view
+    or by Colab), so a long animation is thinned: every second frame, then every third,
+    and so on (the last frame is always kept), then halved in size if that is not enough.
     """
+    target = Path(path)
+    if target.suffix.lower() != ".gif" or not target.is_file():
+        raise ValueError(f"{target} is not an existing .gif file; write it with save_gif first")
+    budget = validate.positive_int(budget_kb, "budget_kb") * 1024
+    raw = target.read_bytes()
+    if len(raw) <= budget:
+        return raw
+    with Image.open(target) as gif:
+        frames, durations = [], []
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            frames.append(gif.convert("L"))
+            durations.append(gif.info.get("duration", 100))
+    for scale in (1, 2):
+        for step in range(2, len(frames) + 1):
+            picked = sorted(set(range(0, len(frames), step)) | {len(frames) - 1})
+            images = [frames[i] if scale == 1 else
+                      frames[i].resize((frames[i].width // 2, frames[i].height // 2))
+                      for i in picked]
+            times = [sum(durations[i:j]) for i, j in zip(picked, picked[1:] + [len(frames)],
+                                                          strict=True)]
+            buffer = BytesIO()
+            images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
+                           duration=times, loop=0, optimize=True)
+            if buffer.tell() <= budget:
+                return buffer.getvalue()
+    return buffer.getvalue()  # the lightest version tried
+
+
+def show_gif(*paths: str | os.PathLike, budget_kb: int = 600) -> None:
+    """Show GIFs in a notebook, embedded so that GitHub and Colab display them too.
+
+    Each is at most ``budget_kb`` in the saved notebook (see :func:`gif_preview`); the
+    full-length file stays in ``figs/``.
+    """
+    from IPython.display import Image as ShownImage
+    from IPython.display import display
+
     if not paths:
-        raise ValueError("gif_html needs at least one GIF path")
-    if width is not None:
-        width = validate.positive_int(width, "width")
-    tags = []
+        raise ValueError("show_gif needs at least one GIF path")
     for path in paths:
-        target = Path(path)
-        if target.suffix.lower() != ".gif":
-            raise ValueError(f"gif_html links .gif files, got {target.name}")
-        if not target.is_file():
-            raise ValueError(f"{target} does not exist; write it with save_gif first")
-        link = Path(os.path.relpath(target.resolve(), Path.cwd())).as_posix()
-        size = f' width="{width}"' if width else ""
-        tags.append(f'<figure style="display:inline-block;margin:4px"><img src="{link}"{size}>'
-                    f'<figcaption><a href="{link}">{target.name}</a></figcaption></figure>')
-    return "".join(tags)
-
-
-def show_gif(*paths: str | os.PathLike, width: int | None = None) -> None:
-    """Show GIFs in a notebook by linking them (see :func:`gif_html`), not embedding them."""
-    from IPython.display import HTML, display
-
-    display(HTML(gif_html(*paths, width=width)))
+        display(ShownImage(data=gif_preview(path, budget_kb), format="gif"))

@@ -7,9 +7,13 @@ is the better judge of digits anyway, so the project trains its own. Its penulti
 layer (``features``, 128 units) is the feature space of the Fréchet distance; its
 softmax decides which digit a generated image shows.
 
-The trained model is committed as ``assets/mnist_classifier.keras`` (architecture and
-weights in one file), so loading it needs no training code, with its measured test
-accuracy and the command that made it in ``assets/mnist_classifier.json``.
+Its weights ship inside the package (``genlab/judge/mnist_judge.weights.h5``, package
+data found through ``importlib.resources``), so an editable install, ``pip install .``
+and an install from git all find them; its measured test accuracy and the command that
+made it are in ``genlab/judge/mnist_judge.json``. Loading builds the network with
+:func:`build_classifier` and then reads the weights only: a full ``.keras`` file also
+holds the saving Keras's layer configs, which older Keras 3 releases (as on Colab)
+cannot always read.
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ import argparse
 import sys
 import time
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
-from genlab import io, models, paths
+from genlab import io
 
-MODEL_FILE = "mnist_classifier.keras"
-REPORT_FILE = "mnist_classifier.json"
+WEIGHTS_FILE = "mnist_judge.weights.h5"
+REPORT_FILE = "mnist_judge.json"
 FEATURE_LAYER = "features"
 SEED = 1234
 EPOCHS = 12
@@ -31,8 +36,9 @@ BATCH_SIZE = 128
 TARGET_ACCURACY = 0.993
 
 
-def assets_dir() -> Path:
-    return paths.repo_root() / "assets"
+def judge_dir() -> Path:
+    """The package folder that holds the judge's weights and report."""
+    return Path(str(resources.files("genlab") / "judge"))
 
 
 def build_classifier():
@@ -102,10 +108,9 @@ def train(epochs: int = EPOCHS, seed: int = SEED, out_dir: Path | None = None,
     model.fit(train_ds, epochs=epochs, verbose=verbose)
     seconds = time.perf_counter() - start
     _, accuracy = model.evaluate(mnist.x_test, mnist.y_test, batch_size=1000, verbose=0)
-    out = Path(out_dir) if out_dir else assets_dir()
-    judge = build_classifier()  # an uncompiled copy: no optimizer state in the file
-    judge.set_weights(model.get_weights())
-    models.save_model(judge, out / MODEL_FILE)
+    out = Path(out_dir) if out_dir else judge_dir()
+    with io.atomic_path(out / WEIGHTS_FILE) as tmp:
+        model.save_weights(tmp)  # weights only: no optimizer state, no layer configs
     report = {
         "command": "python -m genlab.classifier",
         "seed": seed,
@@ -122,14 +127,20 @@ def train(epochs: int = EPOCHS, seed: int = SEED, out_dir: Path | None = None,
 
 @lru_cache(maxsize=4)
 def load(path: str | None = None):
-    """The committed judge (``assets/mnist_classifier.keras``), loaded once per process."""
-    target = Path(path) if path else assets_dir() / MODEL_FILE
+    """The judge that ships with the package, built and given its weights once per process.
+
+    ``path`` (a ``.weights.h5`` or ``.keras`` file) loads other weights into the same
+    architecture.
+    """
+    target = Path(path) if path else judge_dir() / WEIGHTS_FILE
     if not target.is_file():
         raise FileNotFoundError(
-            f"{target} is missing: train the judge with `python -m genlab.classifier` "
-            "(about 8 minutes on 2 CPU cores) or restore it from the repository"
+            f"{target} is missing: reinstall genlab (the judge ships inside the package) or "
+            "train it with `python -m genlab.classifier` (about 8 minutes on 2 CPU cores)"
         )
-    return models.load_model(target)
+    model = build_classifier()
+    model.load_weights(target)
+    return model
 
 
 @lru_cache(maxsize=4)
@@ -148,7 +159,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     report = train(epochs=args.epochs, seed=args.seed)
     print(f"test accuracy {report['test_accuracy']:.4f} in {report['train_seconds']:.0f} s "
-          f"-> {assets_dir() / MODEL_FILE}")
+          f"-> {judge_dir() / WEIGHTS_FILE}")
     if report["test_accuracy"] < TARGET_ACCURACY:
         print(f"below the target accuracy {TARGET_ACCURACY}", file=sys.stderr)
         return 1

@@ -7,13 +7,14 @@
 Quick mode copies each notebook into ``build/quick/notebooks/`` (or ``GENLAB_OUT``) and
 runs the copy, so the committed full-mode outputs and figures are never touched. Both
 modes run the notebooks in name order, because later notebooks load the models that
-earlier ones saved.
+earlier ones saved, with 06_comparison last: it scores every other notebook's model.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 import time
@@ -26,9 +27,16 @@ from genlab import paths
 MODES = ("quick", "full")
 
 
+COMPARISON = "06_comparison"  # scores every other notebook's model, so it runs last
+
+
 def list_notebooks(root: Path | None = None) -> list[Path]:
+    """The notebooks in the order they run: by name, with the comparison last (it loads the
+    models of every other notebook, the appendix 07 included)."""
     folder = (root or paths.repo_root()) / "notebooks"
-    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+    found = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+    return [p for p in found if p.stem != COMPARISON] + [p for p in found
+                                                          if p.stem == COMPARISON]
 
 
 def select(names: Sequence[str], available: Sequence[Path]) -> list[Path]:
@@ -55,14 +63,30 @@ def _environment(**values: str):
                 os.environ[key] = old
 
 
+def _override_parameters(nb, parameters: dict) -> None:
+    """Append ``name = value`` lines to the copy's ``parameters`` cell (papermill's idea)."""
+    cell = next((c for c in nb.cells if c.cell_type == "code"
+                 and "parameters" in c.metadata.get("tags", [])), None)
+    if cell is None:
+        raise ValueError("the notebook has no cell tagged 'parameters' to override")
+    lines = [f"{name} = {value!r}" for name, value in parameters.items()]
+    cell.source = cell.source.rstrip("\n") + "\n# overridden by the runner\n" + "\n".join(lines)
+
+
 def execute(notebook: Path, mode: str, out_root: Path | None = None,
-            timeout: int = 3600) -> float:
-    """Run one notebook; returns its wall-clock seconds. Raises if a cell fails."""
+            timeout: int = 3600, parameters: dict | None = None) -> float:
+    """Run one notebook; returns its wall-clock seconds. Raises if a cell fails.
+
+    ``parameters`` (quick mode only, e.g. ``{"train": False}``) overrides values of the
+    copy's ``parameters`` cell.
+    """
     import nbformat
     from nbclient import NotebookClient
 
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    if parameters and mode != "quick":
+        raise ValueError("parameters can only be overridden in quick mode (on a copy)")
     notebook = Path(notebook).resolve()
     if not notebook.is_file():
         raise FileNotFoundError(f"{notebook} does not exist")
@@ -80,7 +104,12 @@ def execute(notebook: Path, mode: str, out_root: Path | None = None,
         env = {"GENLAB_QUICK": "0", "GENLAB_OUT": str(Path(out_root).resolve()) if out_root
                else ""}
     nb = nbformat.read(target, as_version=4)
+    if parameters:
+        _override_parameters(nb, parameters)
+    # TensorFlow's C++ start-up logs go to the process's own stderr, not into the saved
+    # notebook: readers on GitHub should see the lesson's output, not this machine's drivers
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            extra_arguments=["--IPKernelApp.capture_fd_output=False"],
                             resources={"metadata": {"path": str(target.parent)}})
     start = time.perf_counter()
     with _environment(**env):
@@ -94,13 +123,55 @@ def execute(notebook: Path, mode: str, out_root: Path | None = None,
     return time.perf_counter() - start
 
 
+MAX_NOTEBOOK_BYTES = 3 * 2**20  # GitHub stops rendering larger notebooks
+# an absolute path of the machine a notebook ran on (its checkout, home or virtual env)
+_MACHINE_PATH = re.compile(r"(?<![\w.:/])(/(home|root|Users|tmp|work|opt|usr|var|content)/|"
+                           r"[A-Za-z]:\\)[^\s'\"]*")
+
+
+def output_problems(notebook: Path | str) -> list[str]:
+    """What a reader should not see in a committed notebook's outputs (empty: nothing).
+
+    An error output, anything written to stderr (TensorFlow's start-up logs, warnings),
+    an absolute path of the machine it ran on, or a file over 3 MB.
+    """
+    import nbformat
+
+    path = Path(notebook)
+    problems = []
+    size = path.stat().st_size
+    if size > MAX_NOTEBOOK_BYTES:
+        problems.append(f"{path.name} is {size / 2**20:.1f} MB (over 3 MB)")
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            where = f"{path.name} cell {index}"
+            if output.output_type == "error":
+                problems.append(f"{where}: an error output ({output.get('ename')})")
+                continue
+            if output.output_type == "stream" and output.get("name") == "stderr":
+                problems.append(f"{where}: stderr output: {output.get('text', '')[:120]!r}")
+                continue
+            texts = [output.get("text", "")] + [
+                value for key, value in output.get("data", {}).items()
+                if key.startswith("text/") and isinstance(value, str)]
+            for text in texts:
+                found = _MACHINE_PATH.search(text)
+                if found:
+                    problems.append(f"{where}: a path of this machine: {found.group(0)[:80]}")
+                    break
+    return problems
+
+
 MODEL_TAG = "model"
+SETUP_END = "# --- end of setup ---"  # genlab.colab.END: where a setup cell's own imports begin
 
 
 def definitions(notebook: Path | str, **overrides) -> dict:
     """The namespace of a notebook's model code, without running the notebook.
 
-    Executes the first code cell (imports), the ``parameters`` cell (then ``overrides``,
+    Executes the first code cell (its imports, after the Colab setup block), the
+    ``parameters`` cell (then ``overrides``,
     e.g. ``batch_size=32``) and every cell tagged ``model``: the cells that define the
     architectures and training steps. Tests use it to train the notebook's own models
     for a few steps, so they test the code the lesson shows, not a copy of it.
@@ -120,7 +191,10 @@ def definitions(notebook: Path | str, **overrides) -> dict:
         raise ValueError(f"{path.name} needs a 'parameters' cell and cells tagged "
                          f"'{MODEL_TAG}' (the model definitions)")
     namespace: dict = {"__name__": f"genlab_definitions_{path.stem}"}
-    exec(compile(cells[0].source, f"{path.name}:imports", "exec"), namespace)
+    imports = cells[0].source
+    if SETUP_END in imports:  # the Colab bootstrap is not needed: genlab is importable here
+        imports = imports[imports.index(SETUP_END) + len(SETUP_END):]
+    exec(compile(imports, f"{path.name}:imports", "exec"), namespace)
     exec(compile(parameters[0].source, f"{path.name}:parameters", "exec"), namespace)
     namespace.update(overrides)
     for index, cell in enumerate(tagged):

@@ -146,6 +146,48 @@ def loss_curves(history, keys: Sequence[str] | None = None, title: str | None = 
     return fig
 
 
+def batch_curves(values, panels: Sequence[Sequence[str]], smooth: int = 50,
+                 references: Sequence[Mapping[str, float]] | None = None,
+                 titles: Sequence[str] | None = None, batches_per_epoch: int | None = None):
+    """Per-batch curves (e.g. from ``training.BatchLogger``): faint raw values, a moving
+    average of ``smooth`` batches on top, one panel per group of keys.
+
+    ``references`` holds one dict per panel of dashed reference lines (e.g.
+    ``{"equilibrium": 1.386}``); ``batches_per_epoch`` marks the epoch boundaries.
+    """
+    logs = _history_dict(values)
+    smooth = validate.positive_int(smooth, "smooth")
+    unknown = [k for group in panels for k in group if k not in logs]
+    if unknown or not panels:
+        raise ValueError(f"panels must name keys of the values: unknown {unknown}; "
+                         f"it has {sorted(logs)}")
+    for name, extra in (("references", references), ("titles", titles)):
+        if extra is not None and len(extra) != len(panels):
+            raise ValueError(f"{name} needs one entry per panel ({len(panels)}), "
+                             f"got {len(extra)}")
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.2), squeeze=False)
+    for index, (ax, group) in enumerate(zip(axes[0], panels, strict=True)):
+        for key in group:
+            raw = np.asarray(logs[key])
+            steps = np.arange(1, len(raw) + 1)
+            line, = ax.plot(steps, raw, alpha=0.2, linewidth=0.6)
+            width = min(smooth, max(1, len(raw) // 10))  # a short run: a shorter window
+            average = np.convolve(raw, np.ones(width) / width, mode="valid")
+            ax.plot(steps[width - 1:], average, color=line.get_color(), linewidth=1.6,
+                    label=key.removeprefix("batch_"))
+        for label, value in (references[index] if references else {}).items():
+            ax.axhline(value, color="black", linestyle="--", linewidth=0.8, label=label)
+        if batches_per_epoch:
+            for edge in range(batches_per_epoch, len(raw), batches_per_epoch):
+                ax.axvline(edge, color="grey", linewidth=0.5, alpha=0.5)
+        ax.set_xlabel("batch")
+        if titles:
+            ax.set_title(titles[index], fontsize=10)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 def latent_scatter(codes, labels, limit: float = 4.0, title: str | None = None, ax=None,
                    point_size: float = 2.0):
     """2-D latent codes coloured by digit, with fixed axis limits ``[-limit, limit]``.
@@ -181,6 +223,53 @@ def latent_scatter(codes, labels, limit: float = 4.0, title: str | None = None, 
     if title:
         ax.set_title(title)
     return fig
+
+
+def study_curves(summary: Mapping, keys: Sequence[str], configs: Sequence[str] | None = None,
+                 title: str | None = None):
+    """A study's metrics over training (``genlab.experiments`` summary): one panel per
+    metric, one line per configuration, the mean over seeds with +- one spread shaded."""
+    entries = summary.get("configs") if isinstance(summary, Mapping) else None
+    if not entries:
+        raise ValueError("summary must be a study summary with 'configs' (summary.json)")
+    names = list(configs) if configs is not None else list(entries)
+    unknown = [n for n in names if n not in entries]
+    if unknown:
+        raise ValueError(f"no configurations {unknown} in the summary; it has {list(entries)}")
+    fig, axes = plt.subplots(1, len(keys), figsize=(3.8 * len(keys), 3.2), squeeze=False)
+    for ax, key in zip(axes[0], keys, strict=True):
+        for name in names:
+            rows = [r for r in entries[name]["checkpoints"] if key in r]
+            if not rows:
+                continue
+            batch = np.array([r["batch"] for r in rows])
+            mean = np.array([r[key]["mean"] for r in rows])
+            spread = np.array([r[key]["spread"] for r in rows])
+            line, = ax.plot(batch, mean, marker="o", ms=3, label=name)
+            ax.fill_between(batch, mean - spread, mean + spread, color=line.get_color(),
+                            alpha=0.2)
+        ax.set_title(key, fontsize=10)
+        ax.set_xlabel("batch")
+    axes[0][-1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_saved(name: str, notebook: str | None = None) -> Path:
+    """Show a figure that a full run of the notebook saved (``figs/<notebook>/<name>.png``).
+
+    For cells that need training to draw their figure: with ``train = False`` they show
+    the committed one instead.
+    """
+    from IPython.display import Image, display
+
+    path = paths.shipped_figs_dir(notebook) / f"{paths.check_stem(name, 'a figure name')}.png"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist: run the notebook in full mode first")
+    display(Image(filename=str(path)))
+    return path
 
 
 def save_fig(name: str, fig=None, notebook: str | None = None, dpi: int = DPI) -> Path:

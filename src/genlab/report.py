@@ -25,11 +25,16 @@ END = "<!-- results-table:end -->"
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("neg_elbo", "neg_elbo", "{:.1f}"),
     ("recon_mse", "recon_mse", "{:.4f}"),
-    ("fid", "fid", "{:.1f}"),
-    ("fid_ratio", "fid / floor", "{:.1f}"),
+    ("kl", "KL (nats)", "{:.1f}"),
+    ("fid_ratio", "FID / floor", "{:.1f}"),
+    ("precision", "precision", "{:.2f}"),
+    ("recall", "recall", "{:.2f}"),
+    ("intra_fid_ratio", "intra-FID / floor", "{:.1f}"),
     ("sharpness", "sharpness", "{:.2f}"),
+    ("speckle", "speckle", "{:.3f}"),
     ("class_accuracy", "class acc.", "{:.3f}"),
-    ("style_transfer_accuracy", "style transfer", "{:.3f}"),
+    ("style_transfer_accuracy", "transfer acc.", "{:.3f}"),
+    ("style_consistency", "style consist.", "{:.2f}"),
     ("class_coverage", "coverage", "{:.2f}"),
     ("train_seconds", "train s", "{:.0f}"),
 )
@@ -60,8 +65,12 @@ def results_table(results: Mapping) -> str:
     floor = results.get("fid_floor")
     if floor is not None:
         lines.append("")
+        intra = results.get("intra_fid_floor")
+        intra_text = ("" if intra is None else
+                      f"; intra-class FID floor (the same, per label, averaged): "
+                      f"{_cell(intra, '{:.2f}')}")
         lines.append(f"FID floor (10,000 real training digits against the test digits): "
-                     f"{_cell(floor, '{:.2f}')}.")
+                     f"{_cell(floor, '{:.2f}')}{intra_text}.")
     return "\n".join(lines)
 
 

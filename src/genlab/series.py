@@ -62,8 +62,8 @@ def _gan(ns, x, y, batch_size):
     return gan, dataset, [(gan.generator, 1 + 3), (gan.discriminator, 2 * 3 + 3)]
 
 
-def _cvae_gan(ns, x, y, batch_size, balance="ratio"):
-    model = ns["make_model"](balance=balance)
+def _cvae_gan(ns, x, y, batch_size):
+    model = ns["make_model"]()  # the notebook's defaults, its balance rule among them
     dataset = data.make_dataset(x, data.one_hot(y), batch_size=batch_size, seed=ns["seed"],
                                 drop_remainder=True)
     # every step: the encoder once, the decoder on codes and prior codes, D on three batches,

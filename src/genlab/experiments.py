@@ -1,0 +1,435 @@
+"""Studies too long for a notebook: configurations x seeds x batches, resumable, committed.
+
+    python -m genlab.experiments --list                  # the studies and their sizes
+    python -m genlab.experiments cvae_gan                # run what is not recorded yet
+    python -m genlab.experiments cvae_gan --seeds 0 1 --batches 2000 --only default "gamma 10"
+    python -m genlab.experiments cvae_gan --summary      # only rewrite the summary
+
+Every run builds its model from the notebook's own ``model`` cells
+(``genlab.notebooks.definitions``, the code the lesson shows), trains it on all 60,000
+training digits, and scores it with ``genlab.metrics`` every ``every`` batches, not only
+at the end. Each finished run is written atomically to
+``experiments/<study>/<config>__seed<k>.json`` with its configuration, seed, code
+version and device; a rerun skips the runs already recorded with at least as many
+batches, so a study can be run in pieces and resumed after an interruption.
+``summary.json`` beside them holds, per configuration and checkpoint, the mean, the
+spread (sample standard deviation) and the number of seeds of every metric: what the
+notebooks and the README read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from genlab import data, io, metrics, notebooks, paths, validate
+
+# --- what a study is --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Study:
+    """Configurations of one notebook's model, each trained for ``batches`` per seed.
+
+    ``configs`` maps a name to the keyword switches of the notebook's model factory;
+    ``parameters`` overrides values of the notebook's ``parameters`` cell for every run.
+    ``n_test`` / ``n_transfer`` set how many test digits score each checkpoint.
+    """
+
+    notebook: str
+    kind: str
+    configs: dict[str, dict]
+    seeds: tuple[int, ...] = (0, 1, 2)
+    batches: int = 3000
+    every: int = 500
+    parameters: dict = field(default_factory=dict)
+    n_test: int = 10_000
+    n_transfer: int = 2000
+    n_train: int | None = None
+    description: str = ""
+
+
+KINDS = ("cvae_gan", "gan", "unconditional_gan")
+
+STUDIES: dict[str, Study] = {
+    "cvae_gan": Study(
+        "05_cvae_gan", "cvae_gan",
+        configs={
+            "default": {},
+            "no pixel term": {"pixel_weight": 0.0},
+            "pixel weight 0.1": {"pixel_weight": 0.1},
+            "pixel weight 1": {"pixel_weight": 1.0},
+            "gamma 0.1": {"gamma": 0.1},
+            "gamma 0.3": {"gamma": 0.3},
+            "gamma 3": {"gamma": 3.0},
+            "gamma 10": {"gamma": 10.0},
+            "layer l: side branch": {"feature_layer": "side"},
+            "balance: equilibrium": {"balance": "equilibrium"},
+            "balance: threshold": {"balance": "threshold"},
+            "seed article's recipe": {"from_notebook": "SEED_RECIPE"},
+        },
+        batches=2000, every=500,
+        description="05's CVAE+GAN: one change at a time from the notebook's defaults"),
+    "cvae_gan_levers": Study(
+        "05_cvae_gan", "cvae_gan",
+        configs={
+            "pixel 0": {"pixel_weight": 0.0},
+            "pixel 0.1": {"pixel_weight": 0.1},
+            "pixel 0.3": {"pixel_weight": 0.3},
+            "pixel 1": {"pixel_weight": 1.0},
+            "kl 0.5": {"pixel_weight": 0.0, "kl_weight": 0.5},
+        },
+        seeds=(0,), batches=3000, every=1000,
+        description="one seed each: the runs that chose 05's pixel weight (0.3) before the "
+                    "cvae_gan study measured it with three seeds; run from the notebook's "
+                    "model cells of the time (their hash is in each record)"),
+    "gan_stability": Study(
+        "04_gan", "gan",
+        configs={
+            "baseline": {},
+            "label smoothing 0.1": {"smoothing": 0.1},
+            "no batch norm in G": {"batch_norm": False},
+            "ReLU in D": {"activation": "relu"},
+            "TTUR: D 2x, G 0.5x": {"lr_d": 2e-3, "lr_g": 5e-4},
+            "tanh output": {"output": "tanh"},
+            "batch x2 + L2 on both": {"l2": 1e-3, "parameters": {"batch_size": 128}},
+        },
+        batches=3000, every=500,
+        description="04's conditional GAN: one stabilising change at a time from the baseline "
+                    "(no weight averaging, so every checkpoint scores the generator as it is)"),
+    "mode_collapse": Study(
+        "04_gan", "unconditional_gan",
+        configs={
+            "balanced": {},
+            "G learning rate 10x, D 0.25x": {"lr_d": 2.5e-4, "lr_g": 1e-2},
+        },
+        batches=3000, every=500,
+        description="04's GAN without labels: a setting that collapses onto a few digits and "
+                    "one that does not"),
+    "tiny": Study(
+        "05_cvae_gan", "cvae_gan",
+        configs={"default": {}, "gamma 10": {"gamma": 10.0}},
+        seeds=(0,), batches=4, every=2, n_test=300, n_transfer=60, n_train=512,
+        parameters={"batch_size": 32},
+        description="two configurations, a few batches: the runner's own test in CI"),
+}
+
+
+def study(name: str) -> Study:
+    if name not in STUDIES:
+        raise ValueError(f"unknown study {name!r}; choose from {sorted(STUDIES)}")
+    return STUDIES[name]
+
+
+def slug(config: str) -> str:
+    """A file-name form of a configuration's name: 'gamma 0.1' -> 'gamma_0.1'."""
+    text = re.sub(r"[^A-Za-z0-9.]+", "_", config).strip("_")
+    if not text:
+        raise ValueError(f"a configuration needs a name with letters or digits, got {config!r}")
+    return text
+
+
+def run_file(study_name: str, config: str, seed: int, root: Path | None = None) -> Path:
+    return (root or study_dir(study_name)) / f"{slug(config)}__seed{seed}.json"
+
+
+def study_dir(study_name: str) -> Path:
+    return paths.repo_root() / "experiments" / paths.check_stem(study_name, "a study name")
+
+
+# --- one run --------------------------------------------------------------------------------
+
+def code_version(notebook: str) -> dict:
+    """The git commit of the checkout and a hash of the notebook's model cells."""
+    import nbformat
+
+    path = paths.repo_root() / "notebooks" / f"{notebook}.ipynb"
+    cells = [c.source for c in nbformat.read(path, as_version=4).cells
+             if c.cell_type == "code" and notebooks.MODEL_TAG in c.metadata.get("tags", [])]
+    version = {"model_cells_sha256": hashlib.sha256("\n".join(cells).encode()).hexdigest()[:16]}
+    try:
+        commit = subprocess.run(["git", "-C", str(paths.repo_root()), "rev-parse", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        version["git_commit"] = commit
+    except (OSError, subprocess.CalledProcessError):
+        version["git_commit"] = None
+    return version
+
+
+def _finite(values: dict) -> dict:
+    return {k: (float(v) if isinstance(v, float | np.floating) else v) for k, v in values.items()}
+
+
+SHOWN = 10  # samples kept per checkpoint: labels 0..9 for a conditional model
+
+
+def _first_digits(samples: np.ndarray) -> list:
+    """The first few samples as 0..255 integers, so a notebook can show what a run drew."""
+    return np.rint(samples[:SHOWN, ..., 0] * 255).astype(np.uint8).tolist()
+
+
+def samples_of(record: dict, checkpoint: int = -1) -> np.ndarray:
+    """A run's recorded samples at a checkpoint (default: the last) as (10, 28, 28, 1) floats."""
+    if not record.get("checkpoints"):
+        raise ValueError(f"the run {record.get('config')!r} has no checkpoint (it diverged)")
+    digits = np.asarray(record["checkpoints"][checkpoint]["samples"], dtype=np.float32) / 255
+    return digits[..., None]
+
+
+def score(kind: str, model, namespace: dict, evaluator: metrics.Evaluator,
+          n_transfer: int) -> dict:
+    """Every metric that applies to a model of ``kind``, on the evaluator's test digits."""
+    x_test, y_test = evaluator.x_test, evaluator.y_test
+    latent_dim = int(namespace["latent_dim"])
+    if kind == "cvae_gan":
+        samples, labels = metrics.generate(model.decoder, latent_dim, n=len(x_test),
+                                           conditional=True, seed=0)
+        usage = metrics.latent_usage(model.encoder, x_test, y_test)
+        transfer = metrics.style_transfer(model.encoder, model.decoder, x_test[:n_transfer],
+                                          y_test[:n_transfer])
+        return _finite({**evaluator.samples(samples, labels), **transfer,
+                        "kl": usage["kl"], "active_dims": usage["active_dims"],
+                        "recon_mse": metrics.recon_mse(x_test,
+                                                       model.reconstruct(x_test, y_test)),
+                        "samples": _first_digits(samples)})
+    if kind in ("gan", "unconditional_gan"):
+        # the model's own sampler: it rescales a tanh output and hides the label from an
+        # unconditional model; the same codes as metrics.generate draws
+        z = np.random.default_rng(0).standard_normal((len(x_test), latent_dim))
+        labels = np.arange(len(x_test)) % validate.NUM_CLASSES
+        samples = model.sample(z.astype(np.float32), labels)
+        result = evaluator.samples(samples, labels if kind == "gan" else None)
+        result["class_histogram"] = metrics.class_histogram(samples).tolist()
+        result["samples"] = _first_digits(samples)
+        return _finite(result)
+    raise ValueError(f"unknown kind {kind!r}; choose from {KINDS}")
+
+
+FACTORIES: dict[str, Callable] = {
+    "cvae_gan": lambda ns, switches: ns["make_model"](**switches),
+    "gan": lambda ns, switches: ns["make_gan"](**switches),
+    "unconditional_gan": lambda ns, switches: ns["make_gan"](conditional=False, **switches),
+}
+
+
+def resolve(switches: dict, namespace: dict) -> dict:
+    """A configuration's keyword switches; ``{"from_notebook": NAME}`` takes the dict NAME
+    that the notebook's model cells define (e.g. a whole recipe), then the other keys."""
+    switches = {k: v for k, v in switches.items() if k != "parameters"}
+    name = switches.pop("from_notebook", None)
+    if name is None:
+        return switches
+    if not isinstance(namespace.get(name), dict):
+        raise ValueError(f"the notebook's model cells define no dict {name!r}")
+    return {**namespace[name], **switches}
+
+
+def _training_data(s: Study, namespace: dict, mnist, seed: int):
+    labels = data.one_hot(mnist.y_train)
+    return data.make_dataset(mnist.x_train, labels, batch_size=int(namespace["batch_size"]),
+                             seed=seed, drop_remainder=True).repeat()
+
+
+def run_one(study_name: str, config: str, seed: int, batches: int | None = None,
+            mnist=None, evaluator=None, out: Path | None = None) -> dict:
+    """Train one configuration with one seed, scoring it at every checkpoint; write its JSON."""
+    import keras
+    import tensorflow as tf
+
+    from genlab import setup, training
+
+    s = study(study_name)
+    if config not in s.configs:
+        raise ValueError(f"{study_name} has no configuration {config!r}; choose from "
+                         f"{list(s.configs)}")
+    seed = validate.non_negative_int(seed, "seed")
+    batches = validate.positive_int(s.batches if batches is None else batches, "batches")
+    every = min(s.every, batches)
+    mnist = mnist or data.prepare_mnist(n_train=s.n_train, n_test=s.n_test)
+    evaluator = evaluator or metrics.Evaluator(mnist.x_test, mnist.y_test, mnist.x_train,
+                                               mnist.y_train)
+    # a configuration may also change the notebook's parameters (e.g. its batch size)
+    overrides = {**s.parameters, **s.configs[config].get("parameters", {}), "seed": seed}
+    namespace = notebooks.definitions(s.notebook, **overrides)
+    keras.utils.set_random_seed(seed)
+    model = FACTORIES[s.kind](namespace, resolve(s.configs[config], namespace))
+    dataset = _training_data(s, namespace, mnist, seed)
+    checkpoints, losses = [], []
+    guard = training.StopOnNonFinite(verbose=False)
+    train_seconds = eval_seconds = 0.0
+    done = 0
+    diverged = None
+    while done < batches:
+        steps = min(every, batches - done)
+        start = time.perf_counter()
+        history = model.fit(dataset, epochs=1, steps_per_epoch=steps, callbacks=[guard],
+                            verbose=0)
+        train_seconds += time.perf_counter() - start
+        done += steps
+        losses.append({"batch": done, **{k: float(v[-1]) for k, v in history.history.items()}})
+        if guard.diverged:
+            diverged = str(guard.diverged)
+            break
+        start = time.perf_counter()
+        checkpoints.append({"batch": done, **score(s.kind, model, namespace, evaluator,
+                                                   min(s.n_transfer, len(mnist.x_test)))})
+        eval_seconds += time.perf_counter() - start
+    record = {
+        "study": study_name, "config": config, "switches": s.configs[config], "seed": seed,
+        "batches": done, "every": every, "diverged": diverged,
+        "checkpoints": checkpoints, "losses": losses,
+        "train_seconds": round(train_seconds, 1), "eval_seconds": round(eval_seconds, 1),
+        "n_test": len(mnist.x_test), "n_train": len(mnist.x_train),
+        "device": setup.device_name(), "tensorflow": tf.__version__,
+        "keras": keras.__version__, "code": code_version(s.notebook),
+    }
+    if diverged:  # a diverged run is finished: it is recorded, not retried
+        record["batches"] = batches
+    io.save_json(record, run_file(study_name, config, seed, out))
+    return record
+
+
+# --- a whole study -------------------------------------------------------------------------
+
+def recorded(study_name: str, root: Path | None = None) -> list[dict]:
+    folder = root or study_dir(study_name)
+    if not folder.is_dir():
+        return []
+    return [io.load_json(p) for p in sorted(folder.glob("*__seed*.json"))]
+
+
+def pending(study_name: str, seeds: Sequence[int] | None = None, batches: int | None = None,
+            only: Sequence[str] | None = None, root: Path | None = None) -> list[tuple]:
+    """(config, seed) pairs not yet recorded with at least ``batches`` batches."""
+    s = study(study_name)
+    configs = list(only) if only else list(s.configs)
+    unknown = [c for c in configs if c not in s.configs]
+    if unknown:
+        raise ValueError(f"{study_name} has no configuration {unknown}; choose from "
+                         f"{list(s.configs)}")
+    wanted = validate.positive_int(s.batches if batches is None else batches, "batches")
+    seeds = [validate.non_negative_int(seed, "seed") for seed in (seeds or s.seeds)]
+    have = {(r["config"], r["seed"]): r["batches"] for r in recorded(study_name, root)}
+    return [(c, seed) for c in configs for seed in seeds if have.get((c, seed), 0) < wanted]
+
+
+def summarise(study_name: str, root: Path | None = None) -> dict:
+    """Mean, spread and count over seeds of every metric, per configuration and checkpoint."""
+    runs = recorded(study_name, root)
+    summary: dict = {"study": study_name, "description": study(study_name).description,
+                     "configs": {}}
+    for config in study(study_name).configs:
+        mine = [r for r in runs if r["config"] == config]
+        if not mine:
+            continue
+        by_batch: dict[int, list[dict]] = {}
+        for run in mine:
+            for point in run["checkpoints"]:
+                by_batch.setdefault(point["batch"], []).append(point)
+        rows = []
+        for batch in sorted(by_batch):
+            points = by_batch[batch]
+            row: dict = {"batch": batch, "seeds": len(points)}
+            for key in points[0]:
+                values = [p[key] for p in points if isinstance(p.get(key), int | float)]
+                if key == "batch" or not values or len(values) != len(points):
+                    continue
+                row[key] = {"mean": float(np.mean(values)),
+                            "spread": float(np.std(values, ddof=1)) if len(values) > 1 else 0.0}
+            rows.append(row)
+        summary["configs"][config] = {
+            "switches": study(study_name).configs[config],
+            "seeds": sorted(r["seed"] for r in mine),
+            "diverged": {str(r["seed"]): r["diverged"] for r in mine if r["diverged"]},
+            "checkpoints": rows,
+            "train_seconds": float(np.mean([r["train_seconds"] for r in mine])),
+        }
+    folder = root or study_dir(study_name)
+    folder.mkdir(parents=True, exist_ok=True)
+    io.save_json(summary, folder / "summary.json")
+    return summary
+
+
+def load_summary(study_name: str) -> dict | None:
+    """The committed ``experiments/<study>/summary.json``, or ``None`` if none is recorded."""
+    study(study_name)
+    file = study_dir(study_name) / "summary.json"
+    return io.load_json(file) if file.is_file() else None
+
+
+def table(summary: dict, columns: Sequence[str], batch: int | None = None) -> str:
+    """A plain-text table of 'mean ± spread' at ``batch`` (default: each config's last)."""
+    lines = [f"{'configuration':26s}{'seeds':>6s}" + "".join(f"{c[:16]:>18s}" for c in columns)]
+    for config, entry in summary["configs"].items():
+        rows = [r for r in entry["checkpoints"] if batch is None or r["batch"] == batch]
+        if not rows:
+            lines.append(f"{config:26s}  (diverged: {entry['diverged']})")
+            continue
+        row = rows[-1]
+        cells = []
+        for column in columns:
+            value = row.get(column)
+            cells.append(f"{value['mean']:10.3f} ± {value['spread']:<5.3f}" if value
+                         else f"{'-':>18s}")
+        lines.append(f"{config:26s}{row['seeds']:6d}" + "".join(f"{c:>18s}" for c in cells))
+    return "\n".join(lines)
+
+
+def run(study_name: str, seeds=None, batches=None, only=None, root: Path | None = None,
+        log=print) -> dict:
+    """Run every pending (config, seed) of a study, one after another, then summarise."""
+    s = study(study_name)
+    todo = pending(study_name, seeds, batches, only, root)
+    log(f"{study_name}: {len(todo)} run(s) to do ({s.notebook}, {batches or s.batches} "
+        f"batches each, scored every {s.every})")
+    if todo:
+        mnist = data.prepare_mnist(n_train=s.n_train, n_test=s.n_test)
+        evaluator = metrics.Evaluator(mnist.x_test, mnist.y_test, mnist.x_train, mnist.y_train)
+        for config, seed in todo:
+            start = time.perf_counter()
+            record = run_one(study_name, config, seed, batches, mnist, evaluator, root)
+            last = record["checkpoints"][-1] if record["checkpoints"] else {}
+            shown = {k: round(v, 3) for k, v in last.items()
+                     if isinstance(v, float) and k in LOGGED}
+            log(f"  {config} / seed {seed}: {time.perf_counter() - start:.0f} s "
+                f"{'DIVERGED ' + record['diverged'] if record['diverged'] else shown}")
+    return summarise(study_name, root)
+
+
+LOGGED = ("fid_ratio", "class_accuracy", "recall", "precision", "sharpness", "kl",
+          "style_consistency", "recon_mse", "class_coverage")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("study", nargs="?", help="a study name (see --list)")
+    parser.add_argument("--list", action="store_true", help="list the studies")
+    parser.add_argument("--seeds", type=int, nargs="+", help="only these seeds")
+    parser.add_argument("--batches", type=int, help="training batches per run")
+    parser.add_argument("--only", nargs="+", help="only these configurations")
+    parser.add_argument("--summary", action="store_true", help="only rewrite summary.json")
+    args = parser.parse_args(argv)
+    if args.list or not args.study:
+        for name, s in STUDIES.items():
+            runs = len(s.configs) * len(s.seeds)
+            print(f"{name:18s} {s.notebook:14s} {len(s.configs)} configs x {len(s.seeds)} seeds "
+                  f"= {runs} runs of {s.batches} batches  {s.description}")
+        return 0
+    if args.summary:
+        summary = summarise(args.study)
+    else:
+        summary = run(args.study, args.seeds, args.batches, args.only)
+    print(table(summary, [c for c in LOGGED if c != "precision"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The committed results keep their targets: a main model that regresses fails CI.
+
+Reads what the full runs wrote (``figs/<notebook>/metrics.json`` and
+``figs/06_comparison/results.json``), not a copy of it. Each bound is a target of the
+series where the series reaches it, and otherwise a floor just under the measured value
+(named so below), so that a regression of any headline number of any main model fails.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from genlab import paths
+
+FIGS = paths.repo_root() / "figs"
+
+
+def load(notebook: str) -> dict:
+    return json.loads((FIGS / notebook / "metrics.json").read_text())
+
+
+def results() -> dict:
+    rows = json.loads((FIGS / "06_comparison" / "results.json").read_text())["models"]
+    return {row["name"]: row for row in rows}
+
+
+# (notebook, keys into its metrics.json, "min" or "max", bound, what the bound is)
+BOUNDS = [
+    ("01_autoencoder", ("recon_mse", "conv_32d"), "max", 0.006, "target"),
+    ("01_autoencoder", ("anomaly_detection", "test_auc"), "min", 0.80, "floor"),
+    ("02_vae", ("vae_2d", "neg_elbo"), "max", 150.0, "target"),
+    ("02_vae", ("vae_16d", "neg_elbo"), "max", 100.0, "target"),
+    ("03_cvae", ("cvae_8d", "style_transfer_accuracy"), "min", 0.95, "target"),
+    ("03_cvae", ("cvae_8d", "style_consistency"), "min", 0.70, "floor"),
+    ("03_cvae", ("cvae_8d", "class_accuracy"), "min", 0.95, "floor (target 0.97)"),
+    ("03_cvae", ("cvae_8d", "neg_elbo"), "max", 99.0, "floor (target 95)"),
+    ("04_gan", ("gan", "class_accuracy"), "min", 0.90, "floor (target 0.97)"),
+    ("04_gan", ("gan", "fid_ratio"), "max", 60.0, "floor"),
+    ("05_cvae_gan", ("cvae_gan", "class_accuracy"), "min", 0.98, "target"),
+    ("05_cvae_gan", ("cvae_gan", "kl"), "min", 8.0, "target"),
+    ("05_cvae_gan", ("cvae_gan", "active_dims"), "min", 4, "target"),
+]
+
+
+def dig(data: dict, keys: tuple):
+    for key in keys:
+        data = data[key]
+    return data
+
+
+@pytest.mark.parametrize("notebook, keys, kind, bound, what", BOUNDS,
+                         ids=[f"{b[0]}:{'.'.join(b[1])}" for b in BOUNDS])
+def test_committed_metric_holds_its_bound(notebook, keys, kind, bound, what):
+    value = dig(load(notebook), keys)
+    if kind == "min":
+        assert value >= bound, f"{notebook} {keys}: {value} below its {what} {bound}"
+    else:
+        assert value <= bound, f"{notebook} {keys}: {value} above its {what} {bound}"
+
+
+def test_the_vae_samples_beat_the_autoencoders_decoded_noise():
+    vae, ae = load("02_vae")["vae_2d"], load("01_autoencoder")["ae_2d_prior_samples"]
+    assert vae["fid"] < 0.5 * ae["fid"]
+
+
+def test_the_cvae_gan_uses_its_code_and_beats_the_cvae_where_the_series_says():
+    """05 against 03's 8-D CVAE, both measured in 05 with the same code and test digits."""
+    measured = load("05_cvae_gan")
+    ours, cvae = measured["cvae_gan"], measured["cvae_8d_of_03"]
+    assert ours["style_consistency"] >= 0.8 * cvae["style_consistency"]
+    assert ours["recon_mse"] <= 2 * cvae["recon_mse"]
+    assert ours["recall"] >= cvae["recall"]
+    assert ours["fid_ratio"] < cvae["fid_ratio"]
+    assert ours["sharpness"] >= cvae["sharpness"] + 0.05  # visibly less blur
+
+
+def test_the_adversarial_models_are_the_sharpest_and_every_model_is_in_the_table():
+    table = results()
+    assert set(table) == {"AE 2-D", "AE 32-D", "VAE 2-D", "VAE 16-D", "CVAE 2-D", "CVAE 8-D",
+                          "GAN (conditional)", "CVAE+GAN 8-D", "NumPy VAE+GAN (07)"}
+    pixel_losses = max(table[n]["sharpness"] for n in ("VAE 2-D", "VAE 16-D", "CVAE 2-D",
+                                                       "CVAE 8-D"))
+    assert table["GAN (conditional)"]["sharpness"] > pixel_losses
+    assert table["CVAE+GAN 8-D"]["sharpness"] > pixel_losses
+
+
+def test_the_results_table_of_06_agrees_with_the_notebooks_own_numbers():
+    table = results()
+    assert table["CVAE 8-D"]["class_accuracy"] == pytest.approx(
+        load("03_cvae")["cvae_8d"]["class_accuracy"], abs=1e-9)
+    assert table["CVAE+GAN 8-D"]["fid_ratio"] == pytest.approx(
+        load("05_cvae_gan")["cvae_gan"]["fid_ratio"], rel=1e-6)
+    assert Path(FIGS / "06_comparison" / "results.json").is_file()

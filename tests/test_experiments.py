@@ -1,0 +1,52 @@
+"""The experiment runner: a tiny study of 05's model, run in two pieces, resumed, summarised."""
+
+import json
+
+import pytest
+
+from genlab import experiments
+
+
+def test_a_study_runs_in_pieces_and_resumes_where_it_stopped(tmp_path):
+    root = tmp_path / "tiny"
+    first = experiments.run("tiny", only=["default"], root=root, log=lambda _: None)
+    assert set(first["configs"]) == {"default"}
+    assert experiments.pending("tiny", root=root) == [("gamma 10", 0)]
+    recorded = root / "default__seed0.json"
+    stamp = recorded.stat().st_mtime_ns
+    summary = experiments.run("tiny", root=root, log=lambda _: None)  # resumes: one run left
+    assert recorded.stat().st_mtime_ns == stamp  # the finished run was not redone
+    assert experiments.pending("tiny", root=root) == []
+    assert set(summary["configs"]) == {"default", "gamma 10"}
+    run = json.loads((root / "gamma_10__seed0.json").read_text())
+    assert run["switches"] == {"gamma": 10.0} and run["seed"] == 0 and run["batches"] == 4
+    assert [point["batch"] for point in run["checkpoints"]] == [2, 4]  # scored every 2 batches
+    for key in ("kl", "style_consistency", "recall", "precision", "fid_ratio", "sharpness",
+                "class_accuracy", "recon_mse"):
+        assert key in run["checkpoints"][-1]
+    assert run["code"]["model_cells_sha256"] and run["device"] and run["keras"]
+    row = summary["configs"]["default"]["checkpoints"][-1]
+    assert row["batch"] == 4 and row["seeds"] == 1 and row["kl"]["spread"] == 0.0
+    assert (root / "summary.json").is_file()
+    assert "default" in experiments.table(summary, ["kl", "fid_ratio"])
+    # more batches than recorded: the run is pending again
+    assert experiments.pending("tiny", batches=6, root=root) == [("default", 0), ("gamma 10", 0)]
+
+
+def test_unknown_studies_and_configurations_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="unknown study 'nope'"):
+        experiments.study("nope")
+    with pytest.raises(ValueError, match="no configuration"):
+        experiments.pending("tiny", only=["gamma 99"], root=tmp_path)
+    with pytest.raises(ValueError, match="letters or digits"):
+        experiments.slug("  ")
+    assert experiments.slug("gamma 0.1") == "gamma_0.1"
+    assert experiments.slug("layer l: side branch") == "layer_l_side_branch"
+
+
+def test_a_recipe_from_the_notebook_is_resolved_with_overrides():
+    namespace = {"RECIPE": {"gamma": 3.0, "balance": "threshold"}}
+    assert experiments.resolve({"from_notebook": "RECIPE", "gamma": 1.0}, namespace) == {
+        "gamma": 1.0, "balance": "threshold"}
+    with pytest.raises(ValueError, match="no dict 'MISSING'"):
+        experiments.resolve({"from_notebook": "MISSING"}, namespace)
