@@ -95,9 +95,11 @@ def python_without_genlab(tmp_path) -> Path:
 
 RUN_SETUP_CELL = """
 import json, sys, types
-google = types.ModuleType("google")
-google.colab = types.ModuleType("google.colab")
-sys.modules.update({"google": google, "google.colab": google.colab})
+try:
+    import google  # the real namespace package (protobuf lives in it): keep it
+except ImportError:
+    google = sys.modules.setdefault("google", types.ModuleType("google"))
+google.colab = sys.modules["google.colab"] = types.ModuleType("google.colab")  # Colab, faked
 exec(compile(open(sys.argv[1]).read(), "setup cell", "exec"))
 import genlab
 from genlab import classifier, paths

@@ -54,15 +54,32 @@ def test_quick_mode_honours_genlab_out_and_full_mode_ignores_a_stale_one(tmp_pat
     assert nbformat.read(source, as_version=4).cells[1]["outputs"]  # executed in place
 
 
-def test_failing_full_run_keeps_the_committed_outputs(tmp_path):
+def test_failing_full_run_keeps_the_committed_outputs(tmp_path, monkeypatch):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("raise RuntimeError('boom')")]
     path = tmp_path / "98_fail.ipynb"
     nbformat.write(nb, path)
     before = json.loads(path.read_text())
+    monkeypatch.setenv("GENLAB_ROOT", str(tmp_path))
     with pytest.raises(Exception, match="boom"):
-        notebooks.execute(path, "full", out_root=tmp_path / "full", timeout=60)
+        notebooks.execute(path, "full", timeout=60)  # in place
     assert json.loads(path.read_text()) == before
+
+
+def test_a_full_run_of_a_copy_takes_other_parameters_and_writes_elsewhere(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell("seed = 42")
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_code_cell("import os"), parameters,
+                nbformat.v4.new_code_cell("print(seed, os.environ['GENLAB_QUICK'])")]
+    path = tmp_path / "97_seed.ipynb"
+    nbformat.write(nb, path)
+    before = path.read_text()
+    notebooks.execute(path, "full", out_root=tmp_path / "seed1", timeout=60,
+                      parameters={"seed": 1})
+    assert path.read_text() == before  # the committed notebook is untouched
+    copy = nbformat.read(tmp_path / "seed1" / "notebooks" / "97_seed.ipynb", as_version=4)
+    assert copy.cells[2].outputs[0]["text"] == "1 0\n"  # seed 1, full mode
 
 
 def test_select_and_errors(tmp_path):
@@ -90,9 +107,9 @@ def test_the_comparison_runs_after_every_other_notebook(tmp_path):
     assert order == ["01_first", "02_second", "07_appendix", "06_comparison"]
 
 
-def test_parameters_are_overridden_only_on_a_quick_copy(tmp_path):
+def test_parameters_are_overridden_only_on_a_copy(tmp_path):
     source = probe_notebook(tmp_path)
-    with pytest.raises(ValueError, match="only be overridden in quick mode"):
+    with pytest.raises(ValueError, match="only be overridden on a copy"):
         notebooks.execute(source, "full", parameters={"train": False})
     with pytest.raises(ValueError, match="no cell tagged 'parameters'"):
         notebooks.execute(source, "quick", out_root=tmp_path / "q", parameters={"train": False})

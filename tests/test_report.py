@@ -74,3 +74,25 @@ def test_the_committed_readme_table_is_generated_from_the_committed_results():
     results = root / "figs" / "06_comparison" / "results.json"
     stale = report.update_readme(root / "README.md", results, check=True)
     assert stale is False, "README.md's results table is stale: run python -m genlab.report"
+
+
+def test_cited_numbers_are_rewritten_from_the_file_their_marker_names(tmp_path):
+    (tmp_path / "figs").mkdir()
+    (tmp_path / "figs" / "m.json").write_text(json.dumps(
+        {"cvae_gan": {"kl": 9.352}, "models": [{"name": "GAN", "fid_ratio": 37.31}],
+         "checkpoints": [{"kl": 1.0}, {"kl": 2.25}]}))
+    text = ("KL <!--n:figs/m.json:cvae_gan.kl:.1f-->old<!--/n--> nats, FID ratio "
+            "<!--n:figs/m.json:models.GAN.fid_ratio:.0f-->?<!--/n-->.")
+    filled = report.fill_numbers(text, tmp_path)
+    assert filled == ("KL <!--n:figs/m.json:cvae_gan.kl:.1f-->9.4<!--/n--> nats, FID ratio "
+                      "<!--n:figs/m.json:models.GAN.fid_ratio:.0f-->37<!--/n-->.")
+    assert report.fill_numbers(filled, tmp_path) == filled
+    last = "<!--n:figs/m.json:checkpoints.-1.kl:.2f-->?<!--/n-->"
+    assert "-->2.25<!--" in report.fill_numbers(last, tmp_path)
+    for bad, message in [("<!--n:figs/m.json:cvae_gan.nope:.1f-->x<!--/n-->", "no key 'nope'"),
+                         ("<!--n:figs/none.json:a:.1f-->x<!--/n-->", "does not exist"),
+                         ("<!--n:figs/m.json:models.VAE.kl:.1f-->x<!--/n-->", "named 'VAE'"),
+                         ("<!--n:figs/m.json:cvae_gan:.1f-->x<!--/n-->", "not a number"),
+                         ("<!--n:figs/m.json:checkpoints.5.kl:.1f-->x<!--/n-->", "position 5")]:
+        with pytest.raises(ValueError, match=message):
+            report.fill_numbers(bad, tmp_path)

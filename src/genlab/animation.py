@@ -280,7 +280,7 @@ def save_mp4(frames: Sequence, path: str | os.PathLike, titles: Sequence[str] | 
     return target
 
 
-def gif_preview(path: str | os.PathLike, budget_kb: int = 600) -> bytes:
+def gif_preview(path: str | os.PathLike, budget_kb: int = 250) -> bytes:
     """The GIF's bytes, or a lighter version of it that fits in ``budget_kb``.
 
     Notebooks embed their GIFs (a link to a file is not shown by GitHub's notebook view
@@ -316,7 +316,7 @@ def gif_preview(path: str | os.PathLike, budget_kb: int = 600) -> bytes:
     return buffer.getvalue()  # the lightest version tried
 
 
-def show_gif(*paths: str | os.PathLike, budget_kb: int = 600) -> None:
+def show_gif(*paths: str | os.PathLike, budget_kb: int = 250) -> None:
     """Show GIFs in a notebook, embedded so that GitHub and Colab display them too.
 
     Each is at most ``budget_kb`` in the saved notebook (see :func:`gif_preview`); the

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from genlab import data, io, metrics, notebooks, paths, validate
+from genlab.report import lookup
 
 # --- what a study is --------------------------------------------------------------------
 
@@ -57,7 +58,24 @@ class Study:
     description: str = ""
 
 
-KINDS = ("cvae_gan", "gan", "unconditional_gan")
+KINDS = ("cvae_gan", "gan", "unconditional_gan", "notebook")
+COMMITTED_SEED = 42  # the seed of the committed full runs (every notebook's default)
+
+# the headline numbers of each notebook's main model: name -> dotted path in its metrics.json
+HEADLINES = {
+    "01_autoencoder": {"recon_mse": "recon_mse.conv_32d",
+                       "anomaly_auc": "anomaly_detection.test_auc"},
+    "02_vae": {"neg_elbo": "vae_16d.neg_elbo", "fid_ratio": "vae_16d.fid_ratio",
+               "recall": "vae_16d.recall", "neg_elbo_2d": "vae_2d.neg_elbo"},
+    "03_cvae": {"neg_elbo": "cvae_8d.neg_elbo", "class_accuracy": "cvae_8d.class_accuracy",
+                "fid_ratio": "cvae_8d.fid_ratio", "style_consistency": "cvae_8d.style_consistency"},
+    "04_gan": {"class_accuracy": "gan.class_accuracy", "fid_ratio": "gan.fid_ratio",
+               "recall": "gan.recall", "sharpness": "gan.sharpness"},
+    "05_cvae_gan": {"kl": "cvae_gan.kl", "class_accuracy": "cvae_gan.class_accuracy",
+                    "fid_ratio": "cvae_gan.fid_ratio", "recall": "cvae_gan.recall",
+                    "style_consistency": "cvae_gan.style_consistency",
+                    "recon_mse": "cvae_gan.recon_mse", "sharpness": "cvae_gan.sharpness"},
+}
 
 STUDIES: dict[str, Study] = {
     "cvae_gan": Study(
@@ -114,6 +132,12 @@ STUDIES: dict[str, Study] = {
         batches=3000, every=500,
         description="04's GAN without labels: a setting that collapses onto a few digits and "
                     "one that does not"),
+    "main_models": Study(
+        "01_autoencoder", "notebook",
+        configs={notebook: {"notebook": notebook} for notebook in HEADLINES},
+        seeds=(COMMITTED_SEED, 1, 2), batches=1, every=1,
+        description="each notebook's main model, trained by the whole notebook in full mode "
+                    "with other seeds (seed 42 is the committed run): how far a rerun lands"),
     "tiny": Study(
         "05_cvae_gan", "cvae_gan",
         configs={"default": {}, "gamma 10": {"gamma": 10.0}},
@@ -251,6 +275,8 @@ def run_one(study_name: str, config: str, seed: int, batches: int | None = None,
         raise ValueError(f"{study_name} has no configuration {config!r}; choose from "
                          f"{list(s.configs)}")
     seed = validate.non_negative_int(seed, "seed")
+    if s.kind == "notebook":
+        return _run_notebook(study_name, config, seed, out)
     batches = validate.positive_int(s.batches if batches is None else batches, "batches")
     every = min(s.every, batches)
     mnist = mnist or data.prepare_mnist(n_train=s.n_train, n_test=s.n_test)
@@ -293,6 +319,39 @@ def run_one(study_name: str, config: str, seed: int, batches: int | None = None,
     }
     if diverged:  # a diverged run is finished: it is recorded, not retried
         record["batches"] = batches
+    io.save_json(record, run_file(study_name, config, seed, out))
+    return record
+
+
+def _run_notebook(study_name: str, config: str, seed: int, out: Path | None) -> dict:
+    """A whole notebook in full mode with another seed, on a copy under build/; its
+    headline numbers become the run's one checkpoint. The committed seed's numbers are
+    read from the committed figs/ instead of being trained again."""
+    import keras
+    import tensorflow as tf
+
+    from genlab import setup
+
+    notebook = study(study_name).configs[config]["notebook"]
+    seconds = 0.0
+    if seed == COMMITTED_SEED:
+        folder = paths.repo_root() / "figs" / notebook
+    else:
+        root = paths.repo_root() / "build" / study_name / f"seed{seed}"
+        path = paths.repo_root() / "notebooks" / f"{notebook}.ipynb"
+        seconds = notebooks.execute(path, "full", out_root=root, parameters={"seed": seed})
+        folder = root / "figs" / notebook
+    measured = io.load_json(folder / "metrics.json")
+    point = {"batch": 0, **{name: float(lookup(measured, dotted))
+                            for name, dotted in HEADLINES[notebook].items()}}
+    record = {
+        "study": study_name, "config": config, "switches": {"notebook": notebook},
+        "seed": seed, "batches": 1, "every": 1, "diverged": None, "checkpoints": [point],
+        "losses": [], "train_seconds": round(seconds, 1), "eval_seconds": 0.0,
+        "source": "the committed full run" if seed == COMMITTED_SEED else "a full run of a copy",
+        "device": setup.device_name(), "tensorflow": tf.__version__,
+        "keras": keras.__version__, "code": code_version(notebook),
+    }
     io.save_json(record, run_file(study_name, config, seed, out))
     return record
 
@@ -391,8 +450,12 @@ def run(study_name: str, seeds=None, batches=None, only=None, root: Path | None 
     log(f"{study_name}: {len(todo)} run(s) to do ({s.notebook}, {batches or s.batches} "
         f"batches each, scored every {s.every})")
     if todo:
-        mnist = data.prepare_mnist(n_train=s.n_train, n_test=s.n_test)
-        evaluator = metrics.Evaluator(mnist.x_test, mnist.y_test, mnist.x_train, mnist.y_train)
+        if s.kind == "notebook":  # whole notebooks load their own data
+            mnist = evaluator = None
+        else:
+            mnist = data.prepare_mnist(n_train=s.n_train, n_test=s.n_test)
+            evaluator = metrics.Evaluator(mnist.x_test, mnist.y_test, mnist.x_train,
+                                          mnist.y_train)
         for config, seed in todo:
             start = time.perf_counter()
             record = run_one(study_name, config, seed, batches, mnist, evaluator, root)

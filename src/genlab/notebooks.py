@@ -77,32 +77,35 @@ def execute(notebook: Path, mode: str, out_root: Path | None = None,
             timeout: int = 3600, parameters: dict | None = None) -> float:
     """Run one notebook; returns its wall-clock seconds. Raises if a cell fails.
 
-    ``parameters`` (quick mode only, e.g. ``{"train": False}``) overrides values of the
-    copy's ``parameters`` cell.
+    Quick mode always runs a copy under ``out_root``; full mode runs the notebook in place,
+    or a copy when ``out_root`` is given (e.g. another seed's full run, whose figures,
+    weights and metrics then go under ``out_root``). ``parameters`` (e.g.
+    ``{"train": False}`` or ``{"seed": 1}``) override the copy's ``parameters`` cell; the
+    committed notebook is never changed by them.
     """
     import nbformat
     from nbclient import NotebookClient
 
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    if parameters and mode != "quick":
-        raise ValueError("parameters can only be overridden in quick mode (on a copy)")
+    if parameters and mode == "full" and out_root is None:
+        raise ValueError("parameters can only be overridden on a copy: quick mode, or full "
+                         "mode with an out_root")
     notebook = Path(notebook).resolve()
     if not notebook.is_file():
         raise FileNotFoundError(f"{notebook} does not exist")
-    if mode == "quick":
+    if mode == "quick" or out_root is not None:
         default = os.environ.get("GENLAB_OUT") or paths.repo_root() / "build" / "quick"
         out_root = Path(out_root or default).resolve()
         target = out_root / "notebooks" / notebook.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(notebook, target)
-        env = {"GENLAB_QUICK": "1", "GENLAB_OUT": str(out_root)}
+        env = {"GENLAB_QUICK": "1" if mode == "quick" else "0", "GENLAB_OUT": str(out_root)}
     else:
         target = notebook
-        # full mode writes into the repository unless told otherwise; a GENLAB_OUT left
-        # in the shell from a quick run must not redirect the committed figures
-        env = {"GENLAB_QUICK": "0", "GENLAB_OUT": str(Path(out_root).resolve()) if out_root
-               else ""}
+        # full mode writes into the repository; a GENLAB_OUT left in the shell from a quick
+        # run must not redirect the committed figures
+        env = {"GENLAB_QUICK": "0", "GENLAB_OUT": ""}
     nb = nbformat.read(target, as_version=4)
     if parameters:
         _override_parameters(nb, parameters)
@@ -116,9 +119,9 @@ def execute(notebook: Path, mode: str, out_root: Path | None = None,
         try:
             client.execute()
         except Exception:
-            if mode == "quick":
+            if target != notebook:
                 nbformat.write(nb, target)  # the copy shows where it failed
-            raise  # a failed full run keeps the committed outputs untouched
+            raise  # a failed run in place keeps the committed outputs untouched
     nbformat.write(nb, target)
     return time.perf_counter() - start
 

@@ -99,10 +99,10 @@ def digit_grid(images, ncols: int, row_labels: Sequence | None = None,
     return fig
 
 
-def _history_dict(history) -> dict[str, list[float]]:
+def _history_dict(history, caller: str = "loss_curves") -> dict[str, list[float]]:
     logs = getattr(history, "history", history)
     if not isinstance(logs, Mapping) or not logs:
-        raise ValueError("loss_curves needs a Keras History or a non-empty dict of metric lists")
+        raise ValueError(f"{caller} needs a Keras History or a non-empty dict of metric lists")
     for key, values in logs.items():
         array = validate.real_array(values, f"history[{key!r}]")
         if array.ndim != 1:
@@ -155,8 +155,10 @@ def batch_curves(values, panels: Sequence[Sequence[str]], smooth: int = 50,
     ``references`` holds one dict per panel of dashed reference lines (e.g.
     ``{"equilibrium": 1.386}``); ``batches_per_epoch`` marks the epoch boundaries.
     """
-    logs = _history_dict(values)
+    logs = _history_dict(values, "batch_curves")
     smooth = validate.positive_int(smooth, "smooth")
+    if batches_per_epoch is not None:
+        batches_per_epoch = validate.positive_int(batches_per_epoch, "batches_per_epoch")
     unknown = [k for group in panels for k in group if k not in logs]
     if unknown or not panels:
         raise ValueError(f"panels must name keys of the values: unknown {unknown}; "
@@ -232,6 +234,8 @@ def study_curves(summary: Mapping, keys: Sequence[str], configs: Sequence[str] |
     entries = summary.get("configs") if isinstance(summary, Mapping) else None
     if not entries:
         raise ValueError("summary must be a study summary with 'configs' (summary.json)")
+    if isinstance(keys, str) or not keys:
+        raise ValueError(f"keys must be a non-empty list of metric names, got {keys!r}")
     names = list(configs) if configs is not None else list(entries)
     unknown = [n for n in names if n not in entries]
     if unknown:
