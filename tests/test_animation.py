@@ -173,3 +173,17 @@ def test_gif_preview_rejects_missing_and_non_gif_files(tmp_path):
             animation.gif_preview(bad)
     with pytest.raises(ValueError, match="at least one GIF"):
         animation.show_gif()
+
+
+def test_scatter_panel_adds_axes_and_a_legend_around_the_same_points():
+    import matplotlib
+
+    codes = np.array([[0.0, 0.0], [-3.9, 3.9]])
+    plot = animation.scatter_frame(codes, [0, 1], limit=4.0, size=101, dot=1)
+    panel = animation.scatter_panel(codes, [0, 1], limit=4.0, size=101, dot=1)
+    assert panel.shape[0] > 101 and panel.shape[1] > 101 and panel.shape[2] == 3
+    assert panel.min() >= 0.0 and panel.max() <= 1.0
+    colors = np.asarray(matplotlib.colormaps["tab10"].colors)
+    for digit in range(10):  # every digit's colour appears: the legend
+        assert np.any(np.all(np.abs(panel - colors[digit]) < 0.01, axis=-1)), digit
+    assert np.sum(np.any(plot < 1.0, axis=-1)) == 2  # scatter_frame itself is unchanged

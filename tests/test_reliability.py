@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 
 import keras
 import numpy as np
@@ -83,35 +82,38 @@ def test_an_interrupted_writer_leaves_the_previous_file(kind, out_dir, monkeypat
 
 
 def test_a_killed_process_never_leaves_a_truncated_gif(tmp_path):
-    """SIGKILL (no cleanup code runs at all) while a large GIF is being written: the
-    target still holds the previous, loadable GIF; only a hidden temporary file is left."""
+    """SIGKILL (no cleanup code runs at all) after a new GIF is written but before it
+    replaces the old one: the target still holds the previous, loadable GIF; only a hidden
+    temporary file is left. The writer tells the test when it got there and then waits,
+    so the kill happens at that point every time (no timing, no race)."""
     target = tmp_path / "samples.gif"
     animation.save_gif([np.zeros((28, 28)), np.ones((28, 28))], target)
     before = target.read_bytes()
     script = textwrap.dedent(f"""
+        import os, sys
         import numpy as np
         from genlab import animation
-        frames = list(np.random.default_rng(0).random((300, 280, 280)))
+
+        def replace_after_a_kill(source, destination):
+            print("written", flush=True)  # the new GIF is complete, not yet renamed
+            sys.stdin.read()  # wait here until killed
+
+        os.replace = replace_after_a_kill
+        frames = list(np.random.default_rng(0).random((20, 280, 280)))
         animation.save_gif(frames, {str(target)!r})
     """)
-    process = subprocess.Popen([sys.executable, "-c", script])
+    process = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 120
-        partial = []
-        while time.monotonic() < deadline and process.poll() is None:
-            partial = [p for p in tmp_path.iterdir()
-                       if p.name.startswith(".tmp-") and p.stat().st_size > 100_000]
-            if partial:
-                break
-            time.sleep(0.005)
-        assert partial, "the writer finished or failed before it could be interrupted"
+        assert process.stdout.readline().strip() == "written"
     finally:
         process.kill()
         process.wait()
     assert target.read_bytes() == before
     with Image.open(target) as gif:
         assert gif.n_frames == 2
-    assert all(p.name.startswith(".tmp-") for p in tmp_path.iterdir() if p != target)
+    leftovers = [p for p in tmp_path.iterdir() if p != target]
+    assert leftovers and all(p.name.startswith(".tmp-") for p in leftovers)
 
 
 def test_figures_are_saved_without_a_display(tmp_path):

@@ -1,10 +1,12 @@
 """Same seed, same losses: the first 50 training steps of every model of the series, twice.
 
 The models are the notebooks' own code (the cells tagged ``model``, loaded with
-``genlab.notebooks.definitions``), trained on real MNIST. On CPU the two runs must agree
-exactly: every random draw (initial weights, dropout, the VAE's noise, the GAN's z,
-the data order) comes from the seed, and TensorFlow's CPU kernels are deterministic for
-a fixed thread count. No tolerance is needed, so none is allowed.
+``genlab.notebooks.definitions``), trained on real MNIST. Every random draw (initial
+weights, dropout, the VAE's noise, the GAN's z, the data order) comes from the seed, and
+the runs happen in a fresh process with TensorFlow's op determinism switched on
+(``tf.config.experimental.enable_op_determinism``), so the two runs must agree exactly:
+no tolerance is needed, and none is allowed. (Determinism is global to a process, so it
+is switched on there, not in the test process.)
 """
 
 from __future__ import annotations
@@ -43,11 +45,37 @@ def _first_steps(notebook, x, y):
     return logs.rows
 
 
+TWICE = """
+import json, sys
+import tensorflow as tf
+tf.config.experimental.enable_op_determinism()
+sys.path.insert(0, sys.argv[1])
+import test_reproducibility as t
+from genlab import data
+mnist = data.prepare_mnist(n_train=t.STEPS * t.BATCH, n_test=10)
+x, y = mnist.x_train, mnist.y_train
+print(json.dumps({nb: [t._first_steps(nb, x, y), t._first_steps(nb, x, y)] for nb in t.MODELS}))
+"""
+
+
+@pytest.fixture(scope="module")
+def two_runs():
+    """Every model's first 50 steps, twice, in one deterministic child process."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-c", TWICE, str(Path(__file__).parent)],
+                          capture_output=True, text=True, env={**os.environ}, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 @pytest.mark.parametrize("notebook", MODELS)
-def test_same_seed_gives_the_same_first_50_losses(notebook, mnist, capsys):
-    x, y = mnist.x_train[:STEPS * BATCH], mnist.y_train[:STEPS * BATCH]
-    first = _first_steps(notebook, x, y)
-    second = _first_steps(notebook, x, y)
+def test_same_seed_gives_the_same_first_50_losses(notebook, two_runs):
+    first, second = two_runs[notebook]
     assert len(first) == len(second) == STEPS
     assert first == second, "two runs with the same seed diverged"
     values = np.array([list(row.values()) for row in first])

@@ -168,6 +168,47 @@ def scatter_frame(codes, labels, limit: float = 4.0, size: int = 320,
     return image
 
 
+def scatter_panel(codes, labels, limit: float = 4.0, size: int = 320,
+                  dot: int = 2) -> np.ndarray:
+    """:func:`scatter_frame` with what a reader needs to read it: grid lines at every whole
+    number, the axes through 0, tick labels, the axis names and a legend of the digits."""
+    plot = scatter_frame(codes, labels, limit, size, dot)
+    limit = float(limit)
+    background = np.all(plot == 1.0, axis=-1)
+    for value in range(-int(limit), int(limit) + 1):
+        where = int(round((value + limit) / (2 * limit) * (size - 1)))
+        shade = 0.6 if value == 0 else 0.88
+        column = background[:, where]
+        plot[column, where] = shade
+        row = size - 1 - where
+        plot[row, background[row, :]] = shade
+    left, bottom, right, top = 34, 30, 46, 14
+    height = max(top + size + bottom, top + 16 * validate.NUM_CLASSES + 8)  # the legend fits
+    canvas = Image.new("RGB", (left + size + right, height), "white")
+    canvas.paste(Image.fromarray(np.rint(plot * 255).astype(np.uint8)), (left, top))
+    draw = ImageDraw.Draw(canvas)
+    font = _font(11)
+    step = max(1, int(limit) // 2)
+    for value in range(-int(limit), int(limit) + 1, step):
+        where = int(round((value + limit) / (2 * limit) * (size - 1)))
+        draw.text((left + where, top + size + 3), str(value), fill="black", font=font,
+                  anchor="mt")
+        draw.text((left - 4, top + size - 1 - where), str(value), fill="black", font=font,
+                  anchor="rm")
+    draw.text((left + size // 2, top + size + 16), "z[0]", fill="black", font=font,
+              anchor="mt")
+    draw.text((2, 1), "z[1]", fill="black", font=font, anchor="lt")
+    import matplotlib
+
+    colors = np.asarray(matplotlib.colormaps["tab10"].colors)[:, :3]
+    for digit in range(validate.NUM_CLASSES):
+        y = top + 8 + digit * 16
+        color = tuple(int(round(c * 255)) for c in colors[digit])
+        draw.rectangle([left + size + 10, y - 5, left + size + 20, y + 5], fill=color)
+        draw.text((left + size + 26, y), str(digit), fill="black", font=font, anchor="lm")
+    return np.asarray(canvas, dtype=np.float64) / 255.0
+
+
 def _font(size: int):
     try:
         return ImageFont.load_default(size=size)
