@@ -96,3 +96,19 @@ def test_cited_numbers_are_rewritten_from_the_file_their_marker_names(tmp_path):
                          ("<!--n:figs/m.json:checkpoints.5.kl:.1f-->x<!--/n-->", "position 5")]:
         with pytest.raises(ValueError, match=message):
             report.fill_numbers(bad, tmp_path)
+
+
+def test_the_studies_table_counts_recorded_runs_and_their_mean_cost(tmp_path):
+    from genlab import experiments, io
+
+    folder = tmp_path / "experiments" / "cvae_gan"
+    for seed, (train, score) in enumerate([(100.0, 20.0), (200.0, 40.0)]):
+        io.save_json({"config": "default", "seed": seed, "batches": 2000, "checkpoints": [],
+                      "train_seconds": train, "eval_seconds": score},
+                     experiments.run_file("cvae_gan", "default", seed, folder))
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
+            for line in report.studies_table(tmp_path).splitlines()[2:]}
+    assert rows["`cvae_gan`"][3] == "2 of 36"
+    assert rows["`cvae_gan`"][4] == "3.0"  # (120 s + 240 s) / 2 = 3 minutes
+    assert rows["`gan_stability`"][3:] == ["0 of 21", "–"]
+    assert "`tiny`" not in rows

@@ -92,7 +92,7 @@ STUDIES: dict[str, Study] = {
             "layer l: side branch": {"feature_layer": "side"},
             "balance: equilibrium": {"balance": "equilibrium"},
             "balance: threshold": {"balance": "threshold"},
-            "seed article's recipe": {"from_notebook": "SEED_RECIPE"},
+            "source article's recipe": {"from_notebook": "SEED_RECIPE"},
         },
         batches=2000, every=500,
         description="05's CVAE+GAN: one change at a time from the notebook's defaults"),
