@@ -50,3 +50,26 @@ def test_a_recipe_from_the_notebook_is_resolved_with_overrides():
         "gamma": 1.0, "balance": "threshold"}
     with pytest.raises(ValueError, match="no dict 'MISSING'"):
         experiments.resolve({"from_notebook": "MISSING"}, namespace)
+
+
+def test_the_summary_gives_mean_and_sample_spread_over_seeds_and_the_table_shows_them(tmp_path):
+    from genlab import io
+
+    for seed, (kl, recall) in enumerate([(8.0, 0.5), (10.0, 0.7), (12.0, 0.6)]):
+        io.save_json({"config": "default", "seed": seed, "batches": 2000, "diverged": None,
+                      "train_seconds": 1.0, "checkpoints": [
+                          {"batch": 2000, "kl": kl, "recall": recall}]},
+                     experiments.run_file("cvae_gan", "default", seed, tmp_path))
+    io.save_json({"config": "gamma 10", "seed": 0, "batches": 2000, "diverged": None,
+                  "train_seconds": 1.0, "checkpoints": [{"batch": 2000, "kl": 3.0, "recall": 0.2}]},
+                 experiments.run_file("cvae_gan", "gamma 10", 0, tmp_path))
+    summary = experiments.summarise("cvae_gan", tmp_path)
+    row = summary["configs"]["default"]["checkpoints"][-1]
+    assert row["seeds"] == 3
+    assert row["kl"] == {"mean": pytest.approx(10.0), "spread": pytest.approx(2.0)}
+    assert row["recall"]["spread"] == pytest.approx(0.1)  # sample standard deviation
+    lines = experiments.table(summary, ["kl", "recall"]).splitlines()
+    default, gamma = (next(line for line in lines if line.startswith(name))
+                      for name in ("default", "gamma 10"))
+    assert "10.000 ± 2.000" in default and "0.600 ± 0.100" in default
+    assert "3.000 ± ?" in gamma and "± 0.000" not in gamma  # one seed: no spread to show

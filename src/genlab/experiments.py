@@ -425,8 +425,9 @@ def load_summary(study_name: str) -> dict | None:
 
 
 def table(summary: dict, columns: Sequence[str], batch: int | None = None) -> str:
-    """A plain-text table of 'mean ± spread' at ``batch`` (default: each config's last)."""
-    lines = [f"{'configuration':26s}{'seeds':>6s}" + "".join(f"{c[:16]:>18s}" for c in columns)]
+    """A plain-text table of 'mean ± spread' at ``batch`` (default: each config's last); the
+    spread is the standard deviation over seeds, '?' where only one seed is recorded."""
+    lines = [f"{'configuration':26s}{'seeds':>6s}" + "".join(f"{c[:18]:>20s}" for c in columns)]
     for config, entry in summary["configs"].items():
         rows = [r for r in entry["checkpoints"] if batch is None or r["batch"] == batch]
         if not rows:
@@ -436,9 +437,13 @@ def table(summary: dict, columns: Sequence[str], batch: int | None = None) -> st
         cells = []
         for column in columns:
             value = row.get(column)
-            cells.append(f"{value['mean']:10.3f} ± {value['spread']:<5.3f}" if value
-                         else f"{'-':>18s}")
-        lines.append(f"{config:26s}{row['seeds']:6d}" + "".join(f"{c:>18s}" for c in cells))
+            if not value:
+                cells.append("-")
+            elif row["seeds"] > 1:
+                cells.append(f"{value['mean']:.3f} ± {value['spread']:<5.3f}")
+            else:  # one seed has no spread: say so rather than print ± 0
+                cells.append(f"{value['mean']:.3f} ± ?    ")
+        lines.append(f"{config:26s}{row['seeds']:6d}" + "".join(f"{c:>20s}" for c in cells))
     return "\n".join(lines)
 
 
