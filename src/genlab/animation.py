@@ -142,8 +142,6 @@ def scatter_frame(codes, labels, limit: float = 4.0, size: int = 320,
     the same ``tab10`` colours as ``plots.latent_scatter``; the axes span
     ``[-limit, limit]`` in every frame so successive frames line up (y grows upwards).
     """
-    import matplotlib
-
     z = validate.real_array(codes, "codes").astype(np.float64)
     if z.ndim != 2 or z.shape[1] != 2 or z.shape[0] == 0:
         raise ValueError(f"codes must have shape (N, 2) with N > 0, got {z.shape}")
@@ -155,7 +153,7 @@ def scatter_frame(codes, labels, limit: float = 4.0, size: int = 320,
     limit = validate.real_number(limit, "limit")
     if not limit > 0:
         raise ValueError(f"limit must be positive, got {limit}")
-    colors = np.asarray(matplotlib.colormaps["tab10"].colors)[:, :3]
+    colors = _digit_colors()
     image = np.ones((size, size, 3))
     col = np.round((z[:, 0] + limit) / (2 * limit) * (size - 1)).astype(int)
     row = np.round((limit - z[:, 1]) / (2 * limit) * (size - 1)).astype(int)
@@ -198,15 +196,20 @@ def scatter_panel(codes, labels, limit: float = 4.0, size: int = 320,
     draw.text((left + size // 2, top + size + 16), "z[0]", fill="black", font=font,
               anchor="mt")
     draw.text((2, 1), "z[1]", fill="black", font=font, anchor="lt")
-    import matplotlib
-
-    colors = np.asarray(matplotlib.colormaps["tab10"].colors)[:, :3]
+    colors = _digit_colors()
     for digit in range(validate.NUM_CLASSES):
         y = top + 8 + digit * 16
         color = tuple(int(round(c * 255)) for c in colors[digit])
         draw.rectangle([left + size + 10, y - 5, left + size + 20, y + 5], fill=color)
         draw.text((left + size + 26, y), str(digit), fill="black", font=font, anchor="lm")
     return np.asarray(canvas, dtype=np.float64) / 255.0
+
+
+def _digit_colors() -> np.ndarray:
+    """The ``tab10`` colours of ``plots.latent_scatter``, one RGB row per digit."""
+    import matplotlib
+
+    return np.asarray(matplotlib.colormaps["tab10"].colors)[:, :3]
 
 
 def _font(size: int):
