@@ -53,6 +53,7 @@ benchmarks: install
 	$(PY) benchmarks/metrics_speed.py
 	$(PY) benchmarks/train_throughput.py
 	$(PY) benchmarks/time_to_quality.py
+	$(PY) benchmarks/runner_options.py
 
 # The long experiments of notebooks 04 and 05 (hours on 2 CPU cores; resumable: a rerun
 # skips the runs already recorded in experiments/<study>/). One study: make experiments STUDIES=cvae_gan

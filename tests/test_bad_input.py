@@ -365,6 +365,9 @@ WRAPPERS = {
     "experiments.run": (lambda c: experiments.run("nope", log=lambda _: None),
                         r"^unknown study 'nope'"),
     "experiments.main": (lambda c: experiments.main(["nope"]), r"^unknown study 'nope'"),
+    "experiments.final_samples": (
+        lambda c: experiments.final_samples("tiny", root=c.tmp),
+        r"^tiny has no run with seed 0 and a checkpoint"),
     # manifold
     "manifold.quantile_axis": (lambda c: manifold.quantile_axis(low="0.1"),
                                exactly("low must be a real number, got '0.1'")),
@@ -550,6 +553,8 @@ COUNTS = {
     "plots.digit_grid ncols": positive(lambda v, c: plots.digit_grid(GOOD, v), "ncols"),
     "plots.batch_curves smooth": positive(
         lambda v, c: plots.batch_curves({"loss": [1.0, 2.0]}, [["loss"]], smooth=v), "smooth"),
+    "plots.batch_curves ncols": positive(
+        lambda v, c: plots.batch_curves({"loss": [1.0, 2.0]}, [["loss"]], ncols=v), "ncols"),
     "data.make_dataset batch_size": positive(lambda v, c: data.make_dataset(GOOD, batch_size=v),
                                              "batch_size"),
     "data.make_dataset seed": non_negative(lambda v, c: data.make_dataset(GOOD, seed=v), "seed"),
@@ -622,6 +627,9 @@ COUNTS = {
     "series.build batch_size": positive(
         lambda v, c: series.build("01_autoencoder", GOOD, GOOD_LABELS, batch_size=v),
         "batch_size", smallest=None),
+    "experiments.final_samples seed": non_negative(
+        lambda v, c: experiments.final_samples("tiny", seed=v, root=c.tmp), "seed",
+        smallest=None),
     # a valid call would train; batches=0 is not refused: it means the study's default
     "experiments.run_one seed": non_negative(
         lambda v, c: experiments.run_one("tiny", "default", v), "seed", smallest=None),

@@ -129,3 +129,32 @@ def test_time_to_quality_scores_a_run_and_plots_it(tmp_path):
     figure = tmp_path / "time_to_quality.png"
     script.plot(result["runs"], figure)
     assert figure.stat().st_size > 0
+
+
+def test_runner_options_time_each_option_in_its_own_process_on_the_same_batches():
+    script = load_script("runner_options")
+    result = script.main(notebooks=("01_autoencoder",), digits=320, warmup=10, steps=10,
+                         runs=1, write=False)
+    rows = result["models"]["01_autoencoder"]
+    assert set(rows) == set(script.OPTIONS)
+    for option, row in rows.items():
+        assert "error" not in row, (option, row)
+        assert_measured(row["seconds_per_step"])
+        assert_measured(row["speedup_against_default"])
+        assert row["losses"] and all(math.isfinite(v) for v in row["losses"].values())
+    assert rows["default"]["loss_change"] == 0.0
+    # ten steps per call run the same batches in the same order: the same losses
+    assert rows["steps_per_execution 10"]["loss_change"] < 1e-5
+
+
+def test_runner_options_reject_steps_that_do_not_divide_and_unknown_options():
+    script = load_script("runner_options")
+    with pytest.raises(ValueError, match="multiples of steps_per_execution"):
+        script.main(notebooks=(), warmup=15, steps=10, write=False)
+    with pytest.raises(ValueError, match="unknown option"):
+        script.main(notebooks=(), options=("default", "fp8"), write=False)
+    with pytest.raises(ValueError, match="include 'default'"):
+        script.main(notebooks=(), options=("op determinism",), write=False)
+    assert script.loss_change({"a": 2.0}, {"a": 1.0}) == 1.0
+    with pytest.raises(ValueError, match="different losses"):
+        script.loss_change({"a": 1.0}, {"b": 1.0})

@@ -73,3 +73,25 @@ def test_the_summary_gives_mean_and_sample_spread_over_seeds_and_the_table_shows
                       for name in ("default", "gamma 10"))
     assert "10.000 ± 2.000" in default and "0.600 ± 0.100" in default
     assert "3.000 ± ?" in gamma and "± 0.000" not in gamma  # one seed: no spread to show
+
+
+def test_final_samples_give_one_row_per_configuration_in_the_study_order(tmp_path):
+    from genlab import io
+
+    def save(config, seed, value, checkpoints=True):
+        digits = [[[value] * 28] * 28] * 10
+        io.save_json({"config": config, "seed": seed, "batches": 2000,
+                      "checkpoints": [{"batch": 2000, "samples": digits}] if checkpoints else []},
+                     experiments.run_file("cvae_gan", config, seed, tmp_path))
+
+    save("gamma 10", 0, 255)
+    save("default", 0, 0)
+    save("default", 1, 51)  # another seed: not shown
+    save("gamma 3", 0, 0, checkpoints=False)  # diverged: no row
+    digits, names = experiments.final_samples("cvae_gan", root=tmp_path)
+    assert names == ["default", "gamma 10"]  # the study's order, not the files'
+    assert digits.shape == (20, 28, 28, 1)
+    assert digits[:10].max() == 0.0 and digits[10:].min() == 1.0
+    assert experiments.final_samples("cvae_gan", seed=1, root=tmp_path)[1] == ["default"]
+    with pytest.raises(ValueError, match="no run with seed 2"):
+        experiments.final_samples("cvae_gan", seed=2, root=tmp_path)

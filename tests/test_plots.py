@@ -139,6 +139,16 @@ def test_batch_curves_draw_raw_and_smoothed_lines_with_references():
         plots.batch_curves(values, [["batch_d_loss"]], titles=["a", "b"])
 
 
+def test_batch_curves_wrap_panels_into_rows_and_hide_the_empty_ones():
+    values = {f"batch_{k}": [1.0, 2.0, 3.0] for k in "abcde"}
+    fig = plots.batch_curves(values, [[f"batch_{k}"] for k in "abcde"], ncols=3,
+                             titles=list("ABCDE"))
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(fig.axes) == 6 and [ax.get_title() for ax in visible] == list("ABCDE")
+    assert fig.get_size_inches()[1] == pytest.approx(2 * 3.2)
+    assert len(plots.batch_curves(values, [["batch_a"], ["batch_b"]]).axes) == 2
+
+
 def test_study_curves_shade_the_spread_over_seeds():
     summary = {"configs": {"default": {"checkpoints": [
         {"batch": 500, "seeds": 3, "kl": {"mean": 5.0, "spread": 1.0}},

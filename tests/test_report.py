@@ -89,6 +89,9 @@ def test_cited_numbers_are_rewritten_from_the_file_their_marker_names(tmp_path):
     assert report.fill_numbers(filled, tmp_path) == filled
     last = "<!--n:figs/m.json:checkpoints.-1.kl:.2f-->?<!--/n-->"
     assert "-->2.25<!--" in report.fill_numbers(last, tmp_path)
+    (tmp_path / "s.json").write_text(json.dumps({"configs": {"balance: threshold": {"kl": 3.0}}}))
+    colon = "<!--n:s.json:configs.balance: threshold.kl:.1f-->?<!--/n-->"
+    assert report.fill_numbers(colon, tmp_path) == colon.replace("-->?", "-->3.0")
     for bad, message in [("<!--n:figs/m.json:cvae_gan.nope:.1f-->x<!--/n-->", "no key 'nope'"),
                          ("<!--n:figs/none.json:a:.1f-->x<!--/n-->", "does not exist"),
                          ("<!--n:figs/m.json:models.VAE.kl:.1f-->x<!--/n-->", "named 'VAE'"),

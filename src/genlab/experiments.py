@@ -365,6 +365,21 @@ def recorded(study_name: str, root: Path | None = None) -> list[dict]:
     return [io.load_json(p) for p in sorted(folder.glob("*__seed*.json"))]
 
 
+def final_samples(study_name: str, seed: int = 0,
+                  root: Path | None = None) -> tuple[np.ndarray, list[str]]:
+    """The last checkpoint's ten samples of every configuration recorded with ``seed``, in
+    the study's order: (10 * configs, 28, 28, 1) digits and the configurations' names, for
+    one sample row per configuration. Diverged runs (no checkpoint) are left out."""
+    seed = validate.non_negative_int(seed, "seed")
+    runs = {r["config"]: r for r in recorded(study_name, root)
+            if r["seed"] == seed and r.get("checkpoints")}
+    names = [name for name in study(study_name).configs if name in runs]
+    if not names:
+        raise ValueError(f"{study_name} has no run with seed {seed} and a checkpoint; run "
+                         f"python -m genlab.experiments {study_name} --seeds {seed}")
+    return np.concatenate([samples_of(runs[name]) for name in names]), names
+
+
 def pending(study_name: str, seeds: Sequence[int] | None = None, batches: int | None = None,
             only: Sequence[str] | None = None, root: Path | None = None) -> list[tuple]:
     """(config, seed) pairs not yet recorded with at least ``batches`` batches."""

@@ -148,12 +148,14 @@ def loss_curves(history, keys: Sequence[str] | None = None, title: str | None = 
 
 def batch_curves(values, panels: Sequence[Sequence[str]], smooth: int = 50,
                  references: Sequence[Mapping[str, float]] | None = None,
-                 titles: Sequence[str] | None = None, batches_per_epoch: int | None = None):
+                 titles: Sequence[str] | None = None, batches_per_epoch: int | None = None,
+                 ncols: int | None = None):
     """Per-batch curves (e.g. from ``training.BatchLogger``): faint raw values, a moving
     average of ``smooth`` batches on top, one panel per group of keys.
 
     ``references`` holds one dict per panel of dashed reference lines (e.g.
-    ``{"equilibrium": 1.386}``); ``batches_per_epoch`` marks the epoch boundaries.
+    ``{"equilibrium": 1.386}``); ``batches_per_epoch`` marks the epoch boundaries;
+    ``ncols`` panels per row (default: all in one row), so many panels stay readable.
     """
     logs = _history_dict(values, "batch_curves")
     smooth = validate.positive_int(smooth, "smooth")
@@ -167,8 +169,12 @@ def batch_curves(values, panels: Sequence[Sequence[str]], smooth: int = 50,
         if extra is not None and len(extra) != len(panels):
             raise ValueError(f"{name} needs one entry per panel ({len(panels)}), "
                              f"got {len(extra)}")
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.2), squeeze=False)
-    for index, (ax, group) in enumerate(zip(axes[0], panels, strict=True)):
+    ncols = len(panels) if ncols is None else validate.positive_int(ncols, "ncols")
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols, 3.2 * nrows), squeeze=False)
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    for index, (ax, group) in enumerate(zip(axes.flat[:len(panels)], panels, strict=True)):
         for key in group:
             raw = np.asarray(logs[key])
             steps = np.arange(1, len(raw) + 1)

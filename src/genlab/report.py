@@ -137,7 +137,8 @@ def studies_table(root: Path) -> str:
     return "\n".join(lines)
 
 
-NUMBER = re.compile(r"<!--n:(?P<file>[^:>]+):(?P<path>[^:>]+):(?P<format>[^>]*)-->"
+# the path may hold a colon (a configuration named "balance: threshold"); the format cannot
+NUMBER = re.compile(r"<!--n:(?P<file>[^:>]+):(?P<path>[^>]+):(?P<format>[^:>]*)-->"
                     r"(?P<value>.*?)<!--/n-->")
 
 
