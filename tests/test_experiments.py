@@ -95,3 +95,12 @@ def test_final_samples_give_one_row_per_configuration_in_the_study_order(tmp_pat
     assert experiments.final_samples("cvae_gan", seed=1, root=tmp_path)[1] == ["default"]
     with pytest.raises(ValueError, match="no run with seed 2"):
         experiments.final_samples("cvae_gan", seed=2, root=tmp_path)
+
+
+def test_a_loaded_summary_lists_configurations_in_the_study_order():
+    summary = experiments.load_summary("cvae_gan")  # the committed one
+    assert summary is not None
+    order = list(experiments.study("cvae_gan").configs)
+    names = list(summary["configs"])
+    assert names == sorted(names, key=order.index) and names[0] == "default"
+    assert experiments.table(summary, ["kl"]).splitlines()[1].startswith("default")

@@ -92,6 +92,11 @@ def test_cited_numbers_are_rewritten_from_the_file_their_marker_names(tmp_path):
     (tmp_path / "s.json").write_text(json.dumps({"configs": {"balance: threshold": {"kl": 3.0}}}))
     colon = "<!--n:s.json:configs.balance: threshold.kl:.1f-->?<!--/n-->"
     assert report.fill_numbers(colon, tmp_path) == colon.replace("-->?", "-->3.0")
+    (tmp_path / "d.json").write_text(json.dumps({"gamma 0.1": {"kl": 4.0}, "gamma 0": {"x": 1}}))
+    dots = "<!--n:d.json:gamma 0.1.kl:.1f-->?<!--/n-->"
+    assert report.fill_numbers(dots, tmp_path) == dots.replace("-->?", "-->4.0")
+    with pytest.raises(ValueError, match="no key '2'"):  # 'gamma 0' exists, '2' not
+        report.fill_numbers("<!--n:d.json:gamma 0.2.kl:.1f-->?<!--/n-->", tmp_path)
     for bad, message in [("<!--n:figs/m.json:cvae_gan.nope:.1f-->x<!--/n-->", "no key 'nope'"),
                          ("<!--n:figs/none.json:a:.1f-->x<!--/n-->", "does not exist"),
                          ("<!--n:figs/m.json:models.VAE.kl:.1f-->x<!--/n-->", "named 'VAE'"),

@@ -433,10 +433,18 @@ def summarise(study_name: str, root: Path | None = None) -> dict:
 
 
 def load_summary(study_name: str) -> dict | None:
-    """The committed ``experiments/<study>/summary.json``, or ``None`` if none is recorded."""
-    study(study_name)
+    """The committed ``experiments/<study>/summary.json``, or ``None`` if none is recorded;
+    its configurations in the study's order (the file stores them sorted by name), so
+    tables and figures list the default first and each family of changes together."""
+    order = list(study(study_name).configs)
     file = study_dir(study_name) / "summary.json"
-    return io.load_json(file) if file.is_file() else None
+    if not file.is_file():
+        return None
+    summary = io.load_json(file)
+    summary["configs"] = {name: summary["configs"][name]
+                          for name in sorted(summary["configs"], key=lambda name: (
+                              order.index(name) if name in order else len(order)))}
+    return summary
 
 
 def table(summary: dict, columns: Sequence[str], batch: int | None = None) -> str:

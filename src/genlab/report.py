@@ -144,9 +144,18 @@ NUMBER = re.compile(r"<!--n:(?P<file>[^:>]+):(?P<path>[^>]+):(?P<format>[^:>]*)-
 
 def lookup(data, dotted: str):
     """``a.b.c`` into nested dicts; a list is indexed by a position (``-1``: the last) or,
-    for a list of records, by their ``name``."""
+    for a list of records, by their ``name``. A key that holds dots ("gamma 0.1") is
+    found by joining it with the parts that follow: the longest such key is taken."""
     value = data
-    for key in dotted.split("."):
+    parts = dotted.split(".")
+    while parts:
+        key = parts.pop(0)
+        if isinstance(value, Mapping):  # a key with dots ("gamma 0.1"): the longest that exists
+            for n in range(len(parts), 0, -1):
+                longer = ".".join([key, *parts[:n]])
+                if longer in value:
+                    key, parts = longer, parts[n:]
+                    break
         if isinstance(value, list) and key.lstrip("-").isdigit():
             if not -len(value) <= int(key) < len(value):
                 raise ValueError(f"no position {key} on the path {dotted!r}")
