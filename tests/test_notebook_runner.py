@@ -113,3 +113,36 @@ def test_parameters_are_overridden_only_on_a_copy(tmp_path):
         notebooks.execute(source, "full", parameters={"train": False})
     with pytest.raises(ValueError, match="no cell tagged 'parameters'"):
         notebooks.execute(source, "quick", out_root=tmp_path / "q", parameters={"train": False})
+
+
+def test_compact_images_reencodes_png_outputs_losslessly_and_smaller():
+    import base64
+    import io as bytes_io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image
+
+    from genlab import notebooks
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.imshow(np.random.default_rng(0).random((28, 28)), cmap="gray")
+    buffer = bytes_io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    nb = {"cells": [{"cell_type": "code", "outputs": [
+        {"output_type": "display_data", "data": {"image/png": png, "text/plain": "fig"}}]},
+        {"cell_type": "markdown"}]}
+    saved = notebooks.compact_images(nb)
+    compact = nb["cells"][0]["outputs"][0]["data"]["image/png"]
+    assert saved > 0 and len(base64.b64decode(compact)) == len(buffer.getvalue()) - saved
+
+    def pixels(encoded):
+        return np.asarray(Image.open(bytes_io.BytesIO(base64.b64decode(encoded))))
+
+    np.testing.assert_array_equal(pixels(compact), pixels(png))
+    assert notebooks.compact_images(nb) == 0  # already as small as the optimiser gets it

@@ -1,3 +1,4 @@
+import matplotlib
 import numpy as np
 import pytest
 from PIL import Image
@@ -159,3 +160,11 @@ def test_study_curves_shade_the_spread_over_seeds():
     assert len(ax.collections) == 1  # the shaded band
     with pytest.raises(ValueError, match="no configurations"):
         plots.study_curves(summary, ["kl"], configs=["other"])
+
+
+def test_study_curves_give_every_configuration_its_own_colour_beyond_ten():
+    point = [{"batch": 500, "seeds": 3, "kl": {"mean": 1.0, "spread": 0.1}}]
+    summary = {"configs": {f"config {i}": {"checkpoints": point} for i in range(12)}}
+    lines = plots.study_curves(summary, ["kl"]).axes[0].get_lines()
+    colours = {tuple(np.round(matplotlib.colors.to_rgba(line.get_color()), 4)) for line in lines}
+    assert len(lines) == 12 and len(colours) == 12

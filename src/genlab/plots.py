@@ -246,16 +246,20 @@ def study_curves(summary: Mapping, keys: Sequence[str], configs: Sequence[str] |
     unknown = [n for n in names if n not in entries]
     if unknown:
         raise ValueError(f"no configurations {unknown} in the summary; it has {list(entries)}")
+    # twenty distinct colours, then dashed lines: no two configurations look alike
+    palette = plt.get_cmap("tab20").colors
     fig, axes = plt.subplots(1, len(keys), figsize=(3.8 * len(keys), 3.2), squeeze=False)
     for ax, key in zip(axes[0], keys, strict=True):
-        for name in names:
+        for index, name in enumerate(names):
             rows = [r for r in entries[name]["checkpoints"] if key in r]
             if not rows:
                 continue
             batch = np.array([r["batch"] for r in rows])
             mean = np.array([r[key]["mean"] for r in rows])
             spread = np.array([r[key]["spread"] for r in rows])
-            line, = ax.plot(batch, mean, marker="o", ms=3, label=name)
+            line, = ax.plot(batch, mean, marker="o", ms=3, label=name,
+                            color=palette[(2 * index) % 20 + (index // 10) % 2],
+                            linestyle="--" if index >= 20 else "-")
             ax.fill_between(batch, mean - spread, mean + spread, color=line.get_color(),
                             alpha=0.2)
         ax.set_title(key, fontsize=10)
