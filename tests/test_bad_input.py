@@ -427,6 +427,8 @@ WRAPPERS = {
         lambda c: c.evaluator.intra_fid_floor,
         r"^the intra-class FID floor needs y_train: Evaluator\(x_test, y_test, x_train, y_train\)"),
     # notebooks
+    "notebooks.compact_images": (lambda c: notebooks.compact_images(["cells"]),
+                                 r"^nb must be a notebook"),
     "notebooks.main": (lambda c: notebooks.main(["quick", "99_nope"]),
                        r"^unknown notebooks \['99_nope'\]"),
     # numpy_nn

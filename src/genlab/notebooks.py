@@ -18,7 +18,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -136,8 +136,11 @@ def compact_images(nb) -> int:
 
     from PIL import Image
 
+    if not isinstance(nb, Mapping) or not isinstance(nb.get("cells"), list):
+        raise ValueError(f"nb must be a notebook (a mapping with a list of 'cells', as "
+                         f"nbformat.read returns), got {type(nb).__name__}")
     saved = 0
-    for cell in nb.get("cells", []):
+    for cell in nb["cells"]:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if "image/png" not in data:
