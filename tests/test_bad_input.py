@@ -365,6 +365,8 @@ WRAPPERS = {
     "experiments.run": (lambda c: experiments.run("nope", log=lambda _: None),
                         r"^unknown study 'nope'"),
     "experiments.main": (lambda c: experiments.main(["nope"]), r"^unknown study 'nope'"),
+    "experiments.rerun_spread": (lambda c: experiments.rerun_spread({"runs": []}),
+                                 r"needs the main_models summary"),
     "experiments.final_samples": (
         lambda c: experiments.final_samples("tiny", root=c.tmp),
         r"^tiny has no run with seed 0 and a checkpoint"),

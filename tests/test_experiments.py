@@ -104,3 +104,22 @@ def test_a_loaded_summary_lists_configurations_in_the_study_order():
     names = list(summary["configs"])
     assert names == sorted(names, key=order.index) and names[0] == "default"
     assert experiments.table(summary, ["kl"]).splitlines()[1].startswith("default")
+
+
+def test_the_rerun_spread_goes_to_the_rows_and_columns_of_the_results_table():
+    def entry(seeds, **spreads):
+        return {"checkpoints": [{"batch": 0, "seeds": seeds,
+                                 **{k: {"mean": 1.0, "spread": v} for k, v in spreads.items()}}]}
+    summary = {"configs": {
+        "02_vae": entry(3, neg_elbo=0.5, fid_ratio=2.0, recall=0.01, neg_elbo_2d=0.3),
+        "01_autoencoder": entry(3, recon_mse=1e-4, anomaly_auc=0.01),  # AUC: no 06 column
+        "05_cvae_gan": entry(1, kl=0.0),  # one seed: no spread to show
+    }}
+    spread = experiments.rerun_spread(summary)
+    assert spread == {"VAE 16-D": {"neg_elbo": 0.5, "fid_ratio": 2.0, "recall": 0.01},
+                      "VAE 2-D": {"neg_elbo": 0.3}, "AE 32-D": {"recon_mse": 1e-4}}
+    with pytest.raises(ValueError, match="not a main model"):
+        experiments.rerun_spread({"configs": {"08_flow": entry(3)}})
+    # every headline that 06 shows names one of the notebook's headlines
+    for notebook, headline in experiments.IN_RESULTS_TABLE:
+        assert headline in experiments.HEADLINES[notebook]

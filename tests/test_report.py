@@ -28,7 +28,20 @@ def test_table_has_a_row_per_model_and_dashes_where_a_metric_does_not_apply():
                          "0.72; intra-class FID floor (the same, per label, averaged): 1.96.")
 
 
+def test_a_row_with_a_spread_over_seeds_shows_value_plus_minus_spread():
+    with_spread = {"models": [{**RESULTS["models"][0], "spread": {"neg_elbo": 0.43,
+                                                                  "recall": 0.012}}]}
+    row = report.results_table(with_spread).splitlines()[2]
+    assert row.startswith("| VAE 16-D | 99.9 ± 0.4 | 0.0101 | 25.0 | 55.6 | 0.77 | 0.80 ± 0.01 |")
+    # a spread for a metric the row does not have shows nothing
+    lonely = {"models": [{"name": "x", "fid_ratio": 2.0, "spread": {"kl": 1.0}}]}
+    assert "±" not in report.results_table(lonely)
+
+
 @pytest.mark.parametrize("results, message", [
+    ({"models": [{"name": "x", "fid_ratio": 1.0, "spread": [0.1]}]}, "'spread' must map"),
+    ({"models": [{"name": "x", "fid_ratio": 1.0, "spread": {"fid_ratio": "0.1"}}]},
+     "must hold numbers"),
     ({}, "non-empty list 'models'"),
     ({"models": []}, "non-empty list 'models'"),
     ({"models": [{"fid": 1.0}]}, "needs a 'name'"),

@@ -77,6 +77,21 @@ HEADLINES = {
                     "recon_mse": "cvae_gan.recon_mse", "sharpness": "cvae_gan.sharpness"},
 }
 
+# where each headline appears in 06's results table: (notebook, headline) -> (model row, column)
+IN_RESULTS_TABLE = {
+    ("01_autoencoder", "recon_mse"): ("AE 32-D", "recon_mse"),
+    ("02_vae", "neg_elbo"): ("VAE 16-D", "neg_elbo"),
+    ("02_vae", "fid_ratio"): ("VAE 16-D", "fid_ratio"),
+    ("02_vae", "recall"): ("VAE 16-D", "recall"),
+    ("02_vae", "neg_elbo_2d"): ("VAE 2-D", "neg_elbo"),
+    ("03_cvae", "neg_elbo"): ("CVAE 8-D", "neg_elbo"),
+    ("03_cvae", "class_accuracy"): ("CVAE 8-D", "class_accuracy"),
+    ("03_cvae", "fid_ratio"): ("CVAE 8-D", "fid_ratio"),
+    ("03_cvae", "style_consistency"): ("CVAE 8-D", "style_consistency"),
+    **{("04_gan", name): ("GAN (conditional)", name) for name in HEADLINES["04_gan"]},
+    **{("05_cvae_gan", name): ("CVAE+GAN 8-D", name) for name in HEADLINES["05_cvae_gan"]},
+}
+
 STUDIES: dict[str, Study] = {
     "cvae_gan": Study(
         "05_cvae_gan", "cvae_gan",
@@ -445,6 +460,29 @@ def load_summary(study_name: str) -> dict | None:
                           for name in sorted(summary["configs"], key=lambda name: (
                               order.index(name) if name in order else len(order)))}
     return summary
+
+
+def rerun_spread(summary: dict) -> dict[str, dict[str, float]]:
+    """From the ``main_models`` summary: per model row of 06's results table, the spread
+    (sample standard deviation over seeds) of each headline number that it shows, so the
+    table can say "value ± spread". Headlines recorded with fewer than two seeds are left
+    out: one run has no spread."""
+    if not isinstance(summary, dict) or not isinstance(summary.get("configs"), dict):
+        raise ValueError("rerun_spread needs the main_models summary (a dict with 'configs'); "
+                         "load it with experiments.load_summary('main_models')")
+    spread: dict[str, dict[str, float]] = {}
+    for notebook, entry in summary["configs"].items():
+        if notebook not in HEADLINES:
+            raise ValueError(f"{notebook!r} is not a main model; the main_models study has "
+                             f"{sorted(HEADLINES)}")
+        rows = entry.get("checkpoints") or []
+        if not rows or rows[-1].get("seeds", 0) < 2:
+            continue
+        for headline in HEADLINES[notebook]:
+            if (notebook, headline) in IN_RESULTS_TABLE and headline in rows[-1]:
+                model, column = IN_RESULTS_TABLE[(notebook, headline)]
+                spread.setdefault(model, {})[column] = rows[-1][headline]["spread"]
+    return spread
 
 
 def table(summary: dict, columns: Sequence[str], batch: int | None = None) -> str:

@@ -48,18 +48,22 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _cell(value, fmt: str) -> str:
+def _cell(value, fmt: str, spread=None) -> str:
+    """``value`` in ``fmt``; with a ``spread`` (over seeds), "value ± spread"."""
     if value is None:
         return "–"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"results must hold numbers, got {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"results must be finite, got {value}")
-    return fmt.format(value)
+    for number in (value,) if spread is None else (value, spread):
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            raise ValueError(f"results must hold numbers, got {number!r}")
+        if not math.isfinite(number):
+            raise ValueError(f"results must be finite, got {number}")
+    return fmt.format(value) if spread is None else f"{fmt.format(value)} ± {fmt.format(spread)}"
 
 
 def results_table(results: Mapping) -> str:
-    """A Markdown table: one row per model, one column per metric ("–" where it does not apply)."""
+    """A Markdown table: one row per model, one column per metric ("–" where it does not
+    apply); where a row has a ``spread`` (metric -> standard deviation over seeds, from the
+    ``main_models`` study), its cell reads "value ± spread"."""
     rows = results.get("models") if isinstance(results, Mapping) else None
     if not isinstance(rows, Sequence) or not rows:
         raise ValueError("results must have a non-empty list 'models' of {'name': ..., metrics}")
@@ -68,7 +72,10 @@ def results_table(results: Mapping) -> str:
     for row in rows:
         if not isinstance(row, Mapping) or not row.get("name"):
             raise ValueError(f"every model needs a 'name', got {row!r}")
-        cells = [_cell(row.get(key), fmt) for key, _, fmt in COLUMNS]
+        spread = row.get("spread") or {}
+        if not isinstance(spread, Mapping):
+            raise ValueError(f"a row's 'spread' must map metrics to numbers, got {spread!r}")
+        cells = [_cell(row.get(key), fmt, spread.get(key)) for key, _, fmt in COLUMNS]
         lines.append(f"| {row['name']} | " + " | ".join(cells) + " |")
     floor = results.get("fid_floor")
     if floor is not None:
