@@ -133,3 +133,26 @@ def test_the_studies_table_counts_recorded_runs_and_their_mean_cost(tmp_path):
     assert rows["`cvae_gan`"][4] == "3.0"  # (120 s + 240 s) / 2 = 3 minutes
     assert rows["`gan_stability`"][3:] == ["0 of 21", "–"]
     assert "`tiny`" not in rows
+
+
+def test_the_studies_table_leaves_runs_read_from_figs_out_of_the_cost(tmp_path):
+    """main_models reads the committed seed from figs/ (0 s): it must not pull the mean down,
+    and with nothing trained yet the cost is unknown, not 0."""
+    from genlab import experiments, io
+
+    folder = tmp_path / "experiments" / "main_models"
+
+    def record(seed, seconds, source):
+        io.save_json({"config": "02_vae", "seed": seed, "batches": 1, "checkpoints": [],
+                      "train_seconds": seconds, "eval_seconds": 0.0, "source": source},
+                     experiments.run_file("main_models", "02_vae", seed, folder))
+
+    def main_models_row():
+        rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
+                for line in report.studies_table(tmp_path).splitlines()[2:]}
+        return rows["`main_models`"][3:]
+
+    record(42, 0.0, experiments.COMMITTED_SOURCE)
+    assert main_models_row() == ["1 of 15", "–"]
+    record(1, 600.0, "a full run of a copy")
+    assert main_models_row() == ["2 of 15", "10.0"]

@@ -60,6 +60,7 @@ class Study:
 
 KINDS = ("cvae_gan", "gan", "unconditional_gan", "notebook")
 COMMITTED_SEED = 42  # the seed of the committed full runs (every notebook's default)
+COMMITTED_SOURCE = "the committed full run"  # a main_models record read, not trained
 
 # the headline numbers of each notebook's main model: name -> dotted path in its metrics.json
 HEADLINES = {
@@ -363,7 +364,7 @@ def _run_notebook(study_name: str, config: str, seed: int, out: Path | None) -> 
         "study": study_name, "config": config, "switches": {"notebook": notebook},
         "seed": seed, "batches": 1, "every": 1, "diverged": None, "checkpoints": [point],
         "losses": [], "train_seconds": round(seconds, 1), "eval_seconds": 0.0,
-        "source": "the committed full run" if seed == COMMITTED_SEED else "a full run of a copy",
+        "source": COMMITTED_SOURCE if seed == COMMITTED_SEED else "a full run of a copy",
         "device": setup.device_name(), "tensorflow": tf.__version__,
         "keras": keras.__version__, "code": code_version(notebook),
     }

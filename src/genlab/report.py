@@ -136,7 +136,9 @@ def studies_table(root: Path) -> str:
             continue
         records = experiments.recorded(name, root / "experiments" / name)
         batches = "the notebook's" if s.kind == "notebook" else f"{s.batches:,}"
-        seconds = [r.get("train_seconds", 0.0) + r.get("eval_seconds", 0.0) for r in records]
+        # a main_models run of the committed seed is read from figs/, not trained: no cost
+        seconds = [r.get("train_seconds", 0.0) + r.get("eval_seconds", 0.0) for r in records
+                   if r.get("source") != experiments.COMMITTED_SOURCE]
         minutes = f"{np.mean(seconds) / 60:.1f}" if seconds else "–"
         lines.append(f"| `{name}` | {s.notebook if s.kind != 'notebook' else '01 to 05'} | "
                      f"{len(s.configs)} × {len(s.seeds)} | {batches} | "
