@@ -141,8 +141,27 @@ def test_compact_images_reencodes_png_outputs_losslessly_and_smaller():
     compact = nb["cells"][0]["outputs"][0]["data"]["image/png"]
     assert saved > 0 and len(base64.b64decode(compact)) == len(buffer.getvalue()) - saved
 
+    def image(encoded):
+        return Image.open(bytes_io.BytesIO(base64.b64decode(encoded)))
+
     def pixels(encoded):
-        return np.asarray(Image.open(bytes_io.BytesIO(base64.b64decode(encoded))))
+        return np.asarray(image(encoded).convert("RGBA"))
 
     np.testing.assert_array_equal(pixels(compact), pixels(png))
+    assert image(png).mode == "RGBA" and image(compact).mode == "L"  # grey figure: one channel
     assert notebooks.compact_images(nb) == 0  # already as small as the optimiser gets it
+
+    # colour (a coloured curve) and transparency are kept: the pixels stay the same
+    for transparent in (False, True):
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.plot([0, 1], [0, 1], color="tab:red")
+        buffer = bytes_io.BytesIO()
+        fig.savefig(buffer, format="png", transparent=transparent)
+        plt.close(fig)
+        png = base64.b64encode(buffer.getvalue()).decode("ascii")
+        nb = {"cells": [{"cell_type": "code", "outputs": [
+            {"output_type": "display_data", "data": {"image/png": png}}]}]}
+        notebooks.compact_images(nb)
+        compact = nb["cells"][0]["outputs"][0]["data"]["image/png"]
+        np.testing.assert_array_equal(pixels(compact), pixels(png))
+        assert image(compact).mode == ("RGBA" if transparent else "RGB")

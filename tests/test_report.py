@@ -33,6 +33,11 @@ def test_a_row_with_a_spread_over_seeds_shows_value_plus_minus_spread():
                                                                   "recall": 0.012}}]}
     row = report.results_table(with_spread).splitlines()[2]
     assert row.startswith("| VAE 16-D | 99.9 ± 0.4 | 0.0101 | 25.0 | 55.6 | 0.77 | 0.80 ± 0.01 |")
+    # a spread below the last digit shown says so instead of printing zero; none is zero
+    tiny = {"models": [{"name": "x", "recon_mse": 0.0155, "recall": 0.89, "train_seconds": 400,
+                        "spread": {"recon_mse": 0.00002, "recall": 0.004, "train_seconds": 0}}]}
+    cells = report.results_table(tiny).splitlines()[2]
+    assert "0.0155 ± <0.0001" in cells and "0.89 ± <0.01" in cells and "400 ± 0 " in cells
     # a spread for a metric the row does not have shows nothing
     lonely = {"models": [{"name": "x", "fid_ratio": 2.0, "spread": {"kl": 1.0}}]}
     assert "±" not in report.results_table(lonely)

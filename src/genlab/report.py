@@ -49,7 +49,8 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 
 
 def _cell(value, fmt: str, spread=None) -> str:
-    """``value`` in ``fmt``; with a ``spread`` (over seeds), "value ± spread"."""
+    """``value`` in ``fmt``; with a ``spread`` (over seeds), "value ± spread" (a spread
+    smaller than the last digit shown reads "± <0.01", not "± 0.00")."""
     if value is None:
         return "–"
     for number in (value,) if spread is None else (value, spread):
@@ -57,7 +58,13 @@ def _cell(value, fmt: str, spread=None) -> str:
             raise ValueError(f"results must hold numbers, got {number!r}")
         if not math.isfinite(number):
             raise ValueError(f"results must be finite, got {number}")
-    return fmt.format(value) if spread is None else f"{fmt.format(value)} ± {fmt.format(spread)}"
+    if spread is None:
+        return fmt.format(value)
+    shown = fmt.format(spread)
+    if spread > 0 and float(shown) == 0:  # below the last digit shown: say so, not "± 0.00"
+        zero = fmt.format(0)
+        shown = "<" + zero[:-1] + "1"
+    return f"{fmt.format(value)} ± {shown}"
 
 
 def results_table(results: Mapping) -> str:
