@@ -168,3 +168,43 @@ def test_study_curves_give_every_configuration_its_own_colour_beyond_ten():
     lines = plots.study_curves(summary, ["kl"]).axes[0].get_lines()
     colours = {tuple(np.round(matplotlib.colors.to_rgba(line.get_color()), 4)) for line in lines}
     assert len(lines) == 12 and len(colours) == 12
+
+
+def test_training_moments_show_the_nearest_recorded_frame_of_each_moment():
+    from genlab import animation
+
+    recorder = animation.FrameRecorder(
+        lambda step: {"grey": np.full((6, 6), step / 100), "colour": np.full((6, 6, 3), 0.5)},
+        animation.FrameSchedule(dense_until=10, dense_every=5, sparse_every=40))
+    for step in animation.FrameSchedule(10, 5, 40).steps(90):  # 0, 5, 10, 50, 90
+        recorder.record(step)
+    fig = plots.training_moments(recorder, ["grey", "colour"], [0, 4, 60, 1000],
+                                 row_titles=["grey", "colour"])
+    axes = np.array(fig.axes).reshape(2, -1)
+    # 4 -> batch 5, 60 -> batch 50, 1000 -> the last frame, batch 90
+    assert [ax.get_title() for ax in axes[0]] == ["batch 0", "batch 5", "batch 50", "batch 90"]
+    assert [ax.get_title() for ax in axes[1]] == ["", "", "", ""]
+    shown = axes[0, 2].get_images()[0].get_array()
+    np.testing.assert_allclose(shown, 0.5)  # the frame of batch 50
+    assert axes[1, 0].get_images()[0].get_array().shape == (6, 6, 3)
+    assert axes[0, 0].get_ylabel() == "grey" and axes[1, 0].get_ylabel() == "colour"
+    # two moments nearest to the same frame show it once
+    assert len(plots.training_moments(recorder, ["grey"], [1, 2]).axes) == 1
+    matplotlib.pyplot.close("all")
+
+
+def test_training_moments_reject_what_they_cannot_show():
+    from genlab import animation
+
+    empty = animation.FrameRecorder(lambda step: np.zeros((4, 4)))
+    with pytest.raises(ValueError, match="train first"):
+        plots.training_moments(empty, [None], [0])
+    empty.record(0)
+    with pytest.raises(ValueError, match="keys must name recorded frames"):
+        plots.training_moments(empty, ["manifold"], [0])
+    with pytest.raises(ValueError, match="at least one batch"):
+        plots.training_moments(empty, [None], [])
+    with pytest.raises(ValueError, match="moment"):
+        plots.training_moments(empty, [None], [-3])
+    with pytest.raises(ValueError, match="row titles"):
+        plots.training_moments(empty, [None], [0], row_titles=["a", "b"])

@@ -64,6 +64,49 @@ def digit_rows(rows: Sequence, row_titles: Sequence[str] | None = None, invert: 
     return fig
 
 
+def training_moments(recorder, keys: Sequence, moments: Sequence[int],
+                     row_titles: Sequence[str] | None = None, scale: float = 2.0):
+    """The frames a ``FrameRecorder`` drew at chosen batches, as one still figure: a row
+    per frame key, a column per moment (the recorded batch nearest to it, in the title).
+
+    A notebook embeds a thinned copy of a long animation; this shows the moments its
+    text talks about, whatever the embedded copy kept.
+    """
+    steps = list(getattr(recorder, "steps", None) or [])
+    frames = getattr(recorder, "frames", None)
+    if not steps or not isinstance(frames, Mapping):
+        raise ValueError("recorder must be a FrameRecorder that has recorded frames (train first)")
+    keys = list(keys)
+    if not keys or any(key not in frames for key in keys):
+        raise ValueError(f"keys must name recorded frames, got {keys}; recorded: {list(frames)}")
+    moments = [validate.non_negative_int(m, "every moment") for m in moments]
+    if not moments:
+        raise ValueError("moments must list at least one batch, e.g. [0, 100, 1000]")
+    if row_titles is not None and len(row_titles) != len(keys):
+        raise ValueError(f"got {len(row_titles)} row titles for {len(keys)} keys")
+    scale = validate.real_number(scale, "scale")
+    if not scale > 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    recorded = np.asarray(steps)
+    picked = sorted({int(np.argmin(np.abs(recorded - moment))) for moment in moments})
+    fig, axes = plt.subplots(len(keys), len(picked), squeeze=False,
+                             figsize=(scale * len(picked), scale * len(keys) + 0.3))
+    for row, key in enumerate(keys):
+        for column, index in enumerate(picked):
+            ax = axes[row, column]
+            image = frames[key][index]
+            ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            if row == 0:
+                ax.set_title(f"batch {steps[index]}")
+            if column == 0 and row_titles is not None:
+                ax.set_ylabel(row_titles[row])
+    fig.tight_layout()
+    return fig
+
+
 def digit_grid(images, ncols: int, row_labels: Sequence | None = None,
                col_labels: Sequence | None = None, invert: bool = False,
                title: str | None = None, scale: float = 0.6):
