@@ -489,6 +489,9 @@ WRAPPERS = {
                            r"^panels must name keys of the values: unknown \['kl'\]"),
     "plots.study_curves": (lambda c: plots.study_curves({}, ["fid"]),
                            r"^summary must be a study summary with 'configs'"),
+    "plots.training_moments": (
+        lambda c: plots.training_moments(recorder_of(np.zeros((5, 5))), [None], [0]),
+        r"^recorder must be a FrameRecorder that has recorded frames \(train first\)"),
     "plots.show_saved": (lambda c: plots.show_saved("../x", notebook="01_autoencoder"),
                          r"^a figure name must be a file stem"),
     # series and setup
