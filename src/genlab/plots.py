@@ -31,6 +31,20 @@ def _cmap(invert: bool) -> str:
     return "gray_r" if invert else "gray"
 
 
+def _positive_scale(scale) -> float:
+    scale = validate.real_number(scale, "scale")
+    if not scale > 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    return scale
+
+
+def _bare(ax) -> None:
+    """An axis that shows only its image (and any label set on it)."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+
+
 def digit_rows(rows: Sequence, row_titles: Sequence[str] | None = None, invert: bool = False,
                title: str | None = None, scale: float = 0.9):
     """Several rows of the same number of digits, e.g. originals over reconstructions."""
@@ -38,9 +52,7 @@ def digit_rows(rows: Sequence, row_titles: Sequence[str] | None = None, invert: 
         raise ValueError(f"digit_rows needs a list of rows of digits, got {type(rows).__name__}")
     if len(rows) == 0:
         raise ValueError("digit_rows needs at least one row of digits")
-    scale = validate.real_number(scale, "scale")
-    if not scale > 0:
-        raise ValueError(f"scale must be positive, got {scale}")
+    scale = _positive_scale(scale)
     checked = [validate.images(row, f"rows[{i}]") for i, row in enumerate(rows)]
     width = checked[0].shape[0]
     if any(row.shape[0] != width for row in checked):
@@ -53,9 +65,7 @@ def digit_rows(rows: Sequence, row_titles: Sequence[str] | None = None, invert: 
                              squeeze=False)
     for i, (ax, row) in enumerate(zip(axes[:, 0], checked, strict=True)):
         ax.imshow(tiles.tile(row, 1, width), cmap=_cmap(invert), vmin=0, vmax=1)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
+        _bare(ax)
         if row_titles is not None:
             ax.set_ylabel(row_titles[i], rotation=0, ha="right", va="center")
     if title:
@@ -84,9 +94,7 @@ def training_moments(recorder, keys: Sequence, moments: Sequence[int],
         raise ValueError("moments must list at least one batch, e.g. [0, 100, 1000]")
     if row_titles is not None and len(row_titles) != len(keys):
         raise ValueError(f"got {len(row_titles)} row titles for {len(keys)} keys")
-    scale = validate.real_number(scale, "scale")
-    if not scale > 0:
-        raise ValueError(f"scale must be positive, got {scale}")
+    scale = _positive_scale(scale)
     recorded = np.asarray(steps)
     picked = sorted({int(np.argmin(np.abs(recorded - moment))) for moment in moments})
     fig, axes = plt.subplots(len(keys), len(picked), squeeze=False,
@@ -96,9 +104,7 @@ def training_moments(recorder, keys: Sequence, moments: Sequence[int],
             ax = axes[row, column]
             image = frames[key][index]
             ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=1)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.grid(False)
+            _bare(ax)
             if row == 0:
                 ax.set_title(f"batch {steps[index]}")
             if column == 0 and row_titles is not None:
@@ -113,9 +119,7 @@ def digit_grid(images, ncols: int, row_labels: Sequence | None = None,
     """A grid of digits, row-major, with optional labels for rows and columns."""
     digits = validate.images(images, "images")
     ncols = validate.positive_int(ncols, "ncols")
-    scale = validate.real_number(scale, "scale")
-    if not scale > 0:
-        raise ValueError(f"scale must be positive, got {scale}")
+    scale = _positive_scale(scale)
     if digits.shape[0] % ncols:
         raise ValueError(f"{digits.shape[0]} digits do not fill rows of {ncols}")
     nrows = digits.shape[0] // ncols
