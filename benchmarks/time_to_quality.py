@@ -29,10 +29,10 @@ INTERVAL_SECONDS = 45
 TARGET_CLASS_ACCURACY = 0.97
 OUT = Path(__file__).with_name("time_to_quality.json")
 # name: (parameters-cell overrides, make_model switches); everything else is the notebook's
-# own defaults. "SEED_RECIPE" takes the recipe that the notebook's model cells define.
+# own defaults. "ARTICLE_RECIPE" takes the recipe that the notebook's model cells define.
 RUNS = {
     "default": ({}, {}),
-    "seed article's recipe": ({}, "SEED_RECIPE"),
+    "source article's recipe": ({}, "ARTICLE_RECIPE"),
     "batch 256, learning rates x 2": ({"batch_size": 256, "learning_rate_encoder": 2e-3,
                                        "learning_rate_decoder": 2e-3,
                                        "learning_rate_discriminator": 2e-3},

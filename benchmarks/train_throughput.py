@@ -95,7 +95,7 @@ def fused_update(trainable, x, y):
         encoder, decoder, discriminator = model.networks
         vae_weights = encoder.trainable_weights + decoder.trainable_weights
         with tf.GradientTape(persistent=True) as tape:
-            loss = model.losses(x_batch, y_batch)
+            loss = model.loss_terms(x_batch, y_batch)
             vae_objective = loss["l_prior"] + model.gamma * loss["l_llike"] + loss["dec_gan"]
         train_d, train_vae = model.who_trains(loss)
         vae_gradients = tape.gradient(vae_objective, vae_weights)

@@ -336,6 +336,9 @@ WRAPPERS = {
                    r"^the repository must look like 'owner/name'"),
     # data
     "data.one_hot": (lambda c: data.one_hot([0, 10]), named("y", r"0\.\.9")),
+    "data.validation_split": (
+        lambda c: data.validation_split(data.Mnist(GOOD, GOOD_LABELS, GOOD, GOOD_LABELS), 4),
+        r"^cannot hold out 4 of 4 training digits: choose n_validation below 4"),
     # experiments
     "experiments.study": (lambda c: experiments.study("nope"), r"^unknown study 'nope'"),
     "experiments.slug": (lambda c: experiments.slug(" : "),
@@ -414,6 +417,13 @@ WRAPPERS = {
                            named("images", "shape")),
     "metrics.sharpness": (lambda c: metrics.sharpness(TANH, 1.0), named("images", "tanh")),
     "metrics.speckle": (lambda c: metrics.speckle(PIXELS), named("images", "255")),
+    "metrics.shift_and_cut": (lambda c: metrics.shift_and_cut(TANH), named("digits", "tanh")),
+    "metrics.shift_nearer_than_cut": (
+        lambda c: metrics.shift_nearer_than_cut(lambda x, y: x, GOOD, [0, 1, 2, 10]),
+        named("labels", r"0\.\.9")),
+    "metrics.label_preference": (lambda c: metrics.label_preference(lambda x, y: y, PIXELS,
+                                                                     GOOD_LABELS),
+                                 named("x", "255")),
     "metrics.Evaluator": (lambda c: metrics.Evaluator(GOOD, GOOD_LABELS, GOOD, [0, 1, 2]),
                           named("y_train", "has 3 entries but 4 were expected")),
     "metrics.Evaluator x_test": (lambda c: metrics.Evaluator(TANH, GOOD_LABELS, GOOD),
@@ -1214,6 +1224,7 @@ NOT_CHECKED = {
     "report.lookup": "the path walker behind fill_numbers, tested with it",
     "report.compat_table": "reads the repository's own scripts/keras_compat.json",
     "report.studies_table": "reads the repository's own experiments/ folder",
+    "experiments.config_batches": "reads a Study the runner defines; tested in test_experiments",
     "classifier.augment": "Keras preprocessing layers seeded with any integer",
     "classifier.train": "trains the judge for minutes; its seed goes through seed_everything",
     "classifier.load": "a missing weights file is a FileNotFoundError (tests/test_metrics.py)",

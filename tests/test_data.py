@@ -166,3 +166,14 @@ def test_real_mnist_is_complete(mnist):
     assert np.bincount(mnist.y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028,
                                                   974, 1009]
     assert 0.12 < mnist.x_train.mean() < 0.14
+
+
+def test_validation_split_holds_out_the_last_training_digits_and_keeps_the_test_digits_out(
+        mnist):
+    held = data.validation_split(mnist)
+    assert len(held.x_train) == 50_000 and len(held.x_test) == data.VALIDATION_SIZE
+    np.testing.assert_array_equal(held.x_test, mnist.x_train[50_000:])
+    np.testing.assert_array_equal(held.y_train, mnist.y_train[:50_000])
+    assert not any(np.array_equal(held.x_test[0], t) for t in mnist.x_test[:1000])
+    small = data.validation_split(mnist, 100)
+    assert len(small.x_train) == 59_900 and len(small.y_test) == 100

@@ -19,8 +19,10 @@ def test_a_study_runs_in_pieces_and_resumes_where_it_stopped(tmp_path):
     assert experiments.pending("tiny", root=root) == []
     assert set(summary["configs"]) == {"default", "gamma 10"}
     run = json.loads((root / "gamma_10__seed0.json").read_text())
-    assert run["switches"] == {"gamma": 10.0} and run["seed"] == 0 and run["batches"] == 4
-    assert [point["batch"] for point in run["checkpoints"]] == [2, 4]  # scored every 2 batches
+    assert run["switches"] == {"gamma": 10.0, "batches": 6} and run["seed"] == 0
+    assert run["batches"] == 6  # its own number of batches, not the study's 4
+    assert [point["batch"] for point in run["checkpoints"]] == [2, 4, 6]  # every 2 batches
+    assert run["scored_on"] == "validation" and run["n_test"] == 128 and run["n_train"] == 384
     for key in ("kl", "style_consistency", "recall", "precision", "fid_ratio", "sharpness",
                 "class_accuracy", "recon_mse"):
         assert key in run["checkpoints"][-1]
@@ -30,7 +32,8 @@ def test_a_study_runs_in_pieces_and_resumes_where_it_stopped(tmp_path):
     assert (root / "summary.json").is_file()
     assert "default" in experiments.table(summary, ["kl", "fid_ratio"])
     # more batches than recorded: the run is pending again
-    assert experiments.pending("tiny", batches=6, root=root) == [("default", 0), ("gamma 10", 0)]
+    assert experiments.pending("tiny", batches=6, root=root) == [("default", 0)]
+    assert experiments.pending("tiny", batches=8, root=root) == [("default", 0), ("gamma 10", 0)]
 
 
 def test_unknown_studies_and_configurations_are_refused(tmp_path):
@@ -48,6 +51,8 @@ def test_a_recipe_from_the_notebook_is_resolved_with_overrides():
     namespace = {"RECIPE": {"gamma": 3.0, "balance": "threshold"}}
     assert experiments.resolve({"from_notebook": "RECIPE", "gamma": 1.0}, namespace) == {
         "gamma": 1.0, "balance": "threshold"}
+    assert experiments.resolve({"gamma": 2.0, "batches": 10, "parameters": {}}, namespace) == {
+        "gamma": 2.0}  # the runner's own keys are not the model's switches
     with pytest.raises(ValueError, match="no dict 'MISSING'"):
         experiments.resolve({"from_notebook": "MISSING"}, namespace)
 
@@ -60,9 +65,9 @@ def test_the_summary_gives_mean_and_sample_spread_over_seeds_and_the_table_shows
                       "train_seconds": 1.0, "checkpoints": [
                           {"batch": 2000, "kl": kl, "recall": recall}]},
                      experiments.run_file("cvae_gan", "default", seed, tmp_path))
-    io.save_json({"config": "gamma 10", "seed": 0, "batches": 2000, "diverged": None,
+    io.save_json({"config": "gamma 3", "seed": 0, "batches": 2000, "diverged": None,
                   "train_seconds": 1.0, "checkpoints": [{"batch": 2000, "kl": 3.0, "recall": 0.2}]},
-                 experiments.run_file("cvae_gan", "gamma 10", 0, tmp_path))
+                 experiments.run_file("cvae_gan", "gamma 3", 0, tmp_path))
     summary = experiments.summarise("cvae_gan", tmp_path)
     row = summary["configs"]["default"]["checkpoints"][-1]
     assert row["seeds"] == 3
@@ -70,7 +75,7 @@ def test_the_summary_gives_mean_and_sample_spread_over_seeds_and_the_table_shows
     assert row["recall"]["spread"] == pytest.approx(0.1)  # sample standard deviation
     lines = experiments.table(summary, ["kl", "recall"]).splitlines()
     default, gamma = (next(line for line in lines if line.startswith(name))
-                      for name in ("default", "gamma 10"))
+                      for name in ("default", "gamma 3"))
     assert "10.000 ± 2.000" in default and "0.600 ± 0.100" in default
     assert "3.000 ± ?" in gamma and "± 0.000" not in gamma  # one seed: no spread to show
 
@@ -84,12 +89,12 @@ def test_final_samples_give_one_row_per_configuration_in_the_study_order(tmp_pat
                       "checkpoints": [{"batch": 2000, "samples": digits}] if checkpoints else []},
                      experiments.run_file("cvae_gan", config, seed, tmp_path))
 
-    save("gamma 10", 0, 255)
+    save("gamma 3", 0, 255)
     save("default", 0, 0)
     save("default", 1, 51)  # another seed: not shown
-    save("gamma 3", 0, 0, checkpoints=False)  # diverged: no row
+    save("kl weight 1", 0, 0, checkpoints=False)  # diverged: no row
     digits, names = experiments.final_samples("cvae_gan", root=tmp_path)
-    assert names == ["default", "gamma 10"]  # the study's order, not the files'
+    assert names == ["default", "gamma 3"]  # the study's order, not the files'
     assert digits.shape == (20, 28, 28, 1)
     assert digits[:10].max() == 0.0 and digits[10:].min() == 1.0
     assert experiments.final_samples("cvae_gan", seed=1, root=tmp_path)[1] == ["default"]

@@ -613,3 +613,53 @@ def test_style_transfer_accuracy_over_batches_equals_one_batch(mnist):
                                             batch_size=600)
     assert metrics.style_transfer_accuracy(faithful.encode, faithful.decode, x, y,
                                            batch_size=170) == whole
+
+
+# --- what a similarity sees, and whether a critic reads its label -------------------------
+
+def per_label(mnist, count):
+    chosen = np.concatenate([np.flatnonzero(mnist.y_test == d)[:count] for d in range(10)])
+    return mnist.x_test[chosen], mnist.y_test[chosen]
+
+
+def test_shift_and_cut_move_every_pixel_by_one_and_remove_only_the_top_three_ink_rows(mnist):
+    digits = mnist.x_test[:20]
+    shifted, cut = metrics.shift_and_cut(digits)
+    np.testing.assert_array_equal(shifted[:, :, 1:], digits[:, :, :-1])
+    for digit, broken in zip(digits, cut, strict=True):
+        ink_rows = np.flatnonzero(digit.sum(axis=(1, 2)) > 0)
+        assert not broken[ink_rows[:3]].any()
+        np.testing.assert_array_equal(broken[ink_rows[3]:], digit[ink_rows[3]:])
+        assert broken.sum() < digit.sum()
+
+
+def test_pixels_rank_a_shift_farther_than_a_cut_and_a_shift_blind_view_the_other_way(mnist):
+    x, y = per_label(mnist, 40)  # 400 test digits, every label
+
+    def pixels(images, labels):
+        return images
+
+    def ink_per_row(images, labels):  # a similarity blind to where a row's ink sits
+        return images.sum(axis=2)
+
+    assert metrics.shift_nearer_than_cut(pixels, x, y) < 0.2
+    assert metrics.shift_nearer_than_cut(ink_per_row, x, y) == 1.0
+    assert metrics.shift_nearer_than_cut(lambda images, labels: metrics.judge_outputs(images)[0],
+                                         x, y) > 0.8  # the judge learned what matters
+
+
+def test_label_preference_is_1_for_a_critic_that_reads_its_label_and_0_for_one_that_does_not(
+        mnist):
+    x, y = mnist.x_test[:500], mnist.y_test[:500]
+    reads = metrics.predict_digits(x)
+
+    def reads_its_label(images, labels):  # high when the judge reads the given label
+        return metrics.judge_outputs(images)[1][np.arange(len(images)), labels]
+
+    def ignores_its_label(images, labels):
+        return images.sum(axis=(1, 2, 3))
+
+    share = metrics.label_preference(reads_its_label, x, y)
+    assert share >= np.mean(reads == y) - 0.01  # wherever the judge is right, and a few more
+    assert metrics.label_preference(ignores_its_label, x, y) == 0.0
+    assert metrics.label_preference(reads_its_label, x, y, seed=1) > 0.95

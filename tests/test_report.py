@@ -134,7 +134,7 @@ def test_the_studies_table_counts_recorded_runs_and_their_mean_cost(tmp_path):
                      experiments.run_file("cvae_gan", "default", seed, folder))
     rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
             for line in report.studies_table(tmp_path).splitlines()[2:]}
-    assert rows["`cvae_gan`"][3] == "2 of 36"
+    assert rows["`cvae_gan`"][3] == "2 of 42"
     assert rows["`cvae_gan`"][4] == "3.0"  # (120 s + 240 s) / 2 = 3 minutes
     assert rows["`gan_stability`"][3:] == ["0 of 21", "–"]
     assert "`tiny`" not in rows

@@ -213,3 +213,24 @@ def make_dataset(x, y=None, batch_size: int = 128, shuffle: bool = True, seed: i
     if shuffle:
         dataset = dataset.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     return dataset.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+
+
+VALIDATION_SIZE = 10_000  # training digits held out to monitor and to choose settings
+
+
+def validation_split(mnist: Mnist, n_validation: int = VALIDATION_SIZE) -> Mnist:
+    """The training digits split in two: the first ones to fit, the last ``n_validation``
+    in the test slots, to monitor training and choose settings without the test digits.
+
+    Every notebook and study holds out the same digits (the last 10,000 of the 60,000),
+    so a setting chosen on them is never scored on them again. The real test digits are
+    not in the result: score the chosen model on ``mnist`` itself.
+    """
+    n = len(mnist.x_train)
+    n_validation = validate.positive_int(n_validation, "n_validation")
+    if n_validation >= n:
+        raise ValueError(f"cannot hold out {n_validation} of {n} training digits: choose "
+                         f"n_validation below {n}, or load more training digits")
+    cut = n - n_validation
+    return Mnist(x_train=mnist.x_train[:cut], y_train=mnist.y_train[:cut],
+                 x_test=mnist.x_train[cut:], y_test=mnist.y_train[cut:])

@@ -28,6 +28,10 @@ Definitions (see also the README's "Metrics" section):
 - ``speckle``: the share of the ink that lies away from every stroke.
 - ``class_coverage``: the smallest predicted-class share times 10 (1.0 = balanced,
   0 = a class never appears: mode collapse).
+- ``shift_nearer_than_cut``: in some features, how often a digit moved by one pixel is
+  nearer to the original than the digit with the top of its stroke cut off.
+- ``label_preference``: how often a conditional critic rates a real digit higher with its
+  true label than with a wrong one.
 
 Every function checks its images: (N, 28, 28, 1) or (N, 28, 28) floats in [0, 1]. A
 tanh output in [-1, 1] is refused with a message to rescale it.
@@ -513,6 +517,57 @@ def class_histogram(images) -> np.ndarray:
 def class_coverage(images) -> float:
     counts = class_histogram(images)
     return float(counts.min() / counts.sum() * validate.NUM_CLASSES)
+
+
+# --- what a learned similarity sees, and whether a critic reads its label -----------------
+
+def shift_and_cut(digits, shift: int = 1, rows: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Two edits of every digit: moved ``shift`` pixels to the right, and with its top
+    ``rows`` rows of ink set to 0: the same digit to a reader, and a broken one."""
+    digits = validate.images(digits, "digits")
+    shift = validate.positive_int(shift, "shift")
+    rows = validate.positive_int(rows, "rows")
+    shifted = np.roll(digits, shift, axis=2)
+    cut = digits.copy()
+    for image, ink in zip(cut, digits.sum(axis=(2, 3)) > 0, strict=True):
+        top = np.flatnonzero(ink)
+        if len(top):
+            image[top[0]:top[0] + rows] = 0.0
+    return shifted, cut
+
+
+def shift_nearer_than_cut(embed, digits, labels, shift: int = 1, rows: int = 3) -> float:
+    """The share of digits whose shifted copy is nearer to them than their cut copy, in the
+    features ``embed(images, labels)`` returns (see :func:`shift_and_cut`).
+
+    High for a similarity that sees a missing stroke as a bigger change than a moved one
+    (a learned metric as Larsen et al. describe it); low for pixels, where every stroke
+    pixel of a shifted digit misses its place.
+    """
+    digits = validate.images(digits, "digits")
+    labels = validate.labels(labels, "labels", len(digits))
+    shifted, cut = shift_and_cut(digits, shift, rows)
+
+    def features(images):
+        return np.asarray(embed(images, labels), dtype=np.float64).reshape(len(images), -1)
+
+    original = features(digits)
+    to_shifted = np.sum((features(shifted) - original) ** 2, axis=1)
+    to_cut = np.sum((features(cut) - original) ** 2, axis=1)
+    return float(np.mean(to_shifted < to_cut))
+
+
+def label_preference(score, x, y, seed: int = 0) -> float:
+    """The share of real digits that ``score(images, labels)`` (a conditional critic's
+    logit, higher = more real) rates higher with their true label than with a wrong
+    label drawn at random: 1.0 for a critic that reads its label, about 0 for one that
+    ignores it (ties count as not higher)."""
+    x = validate.images(x, "x")
+    y = validate.labels(y, "y", len(x))
+    wrong = (y + np.random.default_rng(seed).integers(1, validate.NUM_CLASSES, len(y))) % 10
+    true_score = np.asarray(score(x, y), dtype=np.float64).reshape(len(x))
+    wrong_score = np.asarray(score(x, wrong), dtype=np.float64).reshape(len(x))
+    return float(np.mean(true_score > wrong_score))
 
 
 # --- sampling for the metrics -----------------------------------------------------------
