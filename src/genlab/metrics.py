@@ -525,8 +525,12 @@ def shift_and_cut(digits, shift: int = 1, rows: int = 3) -> tuple[np.ndarray, np
     """Two edits of every digit: moved ``shift`` pixels to the right, and with its top
     ``rows`` rows of ink set to 0: the same digit to a reader, and a broken one."""
     digits = validate.images(digits, "digits")
-    shift = validate.positive_int(shift, "shift")
-    rows = validate.positive_int(rows, "rows")
+    return _shift_and_cut(digits, validate.positive_int(shift, "shift"),
+                          validate.positive_int(rows, "rows"))
+
+
+def _shift_and_cut(digits: np.ndarray, shift: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`shift_and_cut` on digits already checked."""
     shifted = np.roll(digits, shift, axis=2)
     cut = digits.copy()
     for image, ink in zip(cut, digits.sum(axis=(2, 3)) > 0, strict=True):
@@ -546,7 +550,8 @@ def shift_nearer_than_cut(embed, digits, labels, shift: int = 1, rows: int = 3) 
     """
     digits = validate.images(digits, "digits")
     labels = validate.labels(labels, "labels", len(digits))
-    shifted, cut = shift_and_cut(digits, shift, rows)
+    shifted, cut = _shift_and_cut(digits, validate.positive_int(shift, "shift"),
+                                  validate.positive_int(rows, "rows"))
 
     def features(images):
         return np.asarray(embed(images, labels), dtype=np.float64).reshape(len(images), -1)
